@@ -1,0 +1,3 @@
+from apigw_migrate.cli import main
+
+main()

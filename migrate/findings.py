@@ -1,0 +1,111 @@
+"""Findings and verdicts: the one result type that check and convert both produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from apigw_migrate.load import Source
+
+
+class Severity(str, Enum):
+    BLOCKER = "blocker"  # cannot move without a redesign or a lost guarantee
+    WARNING = "warning"  # moves, with a change the user must make or accept
+    INFO = "info"  # convert handles it, or a behaviour difference worth knowing
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "blocker": 2}[self.value]
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls(value.lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r}: choose blocker, warning or info") from None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    alternative: str = ""
+    pointer: str = ""
+    routes: tuple[str, ...] = ()
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    api: str | None = None  # display name of the API (file, or file#LogicalId)
+
+    def located(self, src: "Source") -> "Finding":
+        """Fill file, line and column from the source's position table (nearest ancestor wins)."""
+        pos = src.locate(self.pointer)
+        return replace(
+            self,
+            file=self.file or src.path,
+            api=self.api or src.display_name,
+            line=pos[0] if pos else None,
+            column=pos[1] if pos else None,
+        )
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.column or 0, self.rule, self.pointer, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "alternative": self.alternative,
+            "pointer": self.pointer,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "routes": list(self.routes),
+            "api": self.api,
+        }
+
+
+ROUTE_VERDICTS = ("ready", "needs-change", "blocked")
+API_VERDICTS = ("ready", "ready-with-changes", "partial", "stay-on-rest")
+
+
+def route_verdicts(route_keys: Iterable[str], findings: Iterable[Finding]) -> dict[str, str]:
+    """`blocked` if a blocker touches the route, `needs-change` for a warning, else `ready`.
+
+    A finding with no routes concerns the whole API and counts for every route.
+    """
+    keys = list(route_keys)
+    worst = {k: -1 for k in keys}
+    for f in findings:
+        for k in f.routes or keys:
+            if k in worst:
+                worst[k] = max(worst[k], f.severity.rank)
+    return {k: ("blocked" if r == 2 else "needs-change" if r == 1 else "ready") for k, r in worst.items()}
+
+
+def api_verdict(routes: dict[str, str], findings: Iterable[Finding]) -> str:
+    findings = list(findings)
+    if any(f.severity is Severity.BLOCKER and not f.routes for f in findings):
+        return "stay-on-rest"
+    values = set(routes.values())
+    if "blocked" in values:
+        return "stay-on-rest" if values == {"blocked"} else "partial"
+    if values & {"needs-change"} or any(f.severity is Severity.WARNING for f in findings):
+        return "ready-with-changes"
+    return "ready"
+
+
+@dataclass
+class ApiResult:
+    """What check says about one API: located, sorted findings and the verdicts."""
+
+    source_path: str
+    api: str
+    findings: list[Finding]
+    routes: dict[str, str]
+    verdict: str
+    ignored: list[Finding] = field(default_factory=list)

@@ -1,0 +1,108 @@
+"""Reading REST OpenAPI documents the same way everywhere: operations, route keys, security.
+
+Works on both dialects a REST export comes in (OpenAPI 3.0 and Swagger 2.0) without converting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+
+from apigw_migrate import pointer as jp
+
+if TYPE_CHECKING:
+    from apigw_migrate.load import Source
+
+ANY_METHOD = "x-amazon-apigateway-any-method"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+INTEGRATION = "x-amazon-apigateway-integration"
+AUTHORIZER = "x-amazon-apigateway-authorizer"
+AUTHTYPE = "x-amazon-apigateway-authtype"
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str  # as written in `paths`, e.g. "/books/{bookId}"
+    method: str  # key as written: "get", "x-amazon-apigateway-any-method"
+    op: dict
+    pointer: str  # into the Source's document
+
+    @property
+    def http_method(self) -> str:
+        return "ANY" if self.method == ANY_METHOD else self.method.upper()
+
+    @property
+    def route_key(self) -> str:
+        return route_key(self.method, self.path)
+
+    @property
+    def integration(self) -> dict | None:
+        integ = self.op.get(INTEGRATION)
+        return integ if isinstance(integ, dict) else None
+
+    @property
+    def integration_pointer(self) -> str:
+        return jp.join(self.pointer, INTEGRATION)
+
+
+def route_key(method: str, path: str) -> str:
+    """HTTP API spelling of a route: ``GET /books/{bookId}``, ``ANY /{proxy+}``."""
+    verb = "ANY" if method == ANY_METHOD else method.upper()
+    return f"{verb} {path or '/'}"
+
+
+def iter_operations(src: "Source") -> Iterator[Operation]:
+    paths = src.api.get("paths") or {}
+    base = src.api_pointer("/paths")
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        item_ptr = jp.join(base, path)
+        for method, op in item.items():
+            key = method.lower() if isinstance(method, str) else method
+            if (key in HTTP_METHODS or key == ANY_METHOD) and isinstance(op, dict):
+                yield Operation(path, key, op, jp.join(item_ptr, method))
+
+
+def all_route_keys(src: "Source") -> list[str]:
+    return [o.route_key for o in iter_operations(src)]
+
+
+def security_schemes(src: "Source") -> dict[str, tuple[dict, str]]:
+    """Security scheme name → (scheme, pointer into the document)."""
+    if src.spec == "swagger2":
+        schemes, ptr = src.api.get("securityDefinitions"), src.api_pointer("/securityDefinitions")
+    else:
+        components = src.api.get("components") or {}
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+        ptr = src.api_pointer("/components/securitySchemes")
+    if not isinstance(schemes, dict):
+        return {}
+    return {name: (s, jp.join(ptr, name)) for name, s in schemes.items() if isinstance(s, dict)}
+
+
+def operation_security(src: "Source", op: Operation) -> tuple[list, str]:
+    """The security requirements that apply to an operation, and where they are written."""
+    if "security" in op.op:
+        return (op.op.get("security") or []), jp.join(op.pointer, "security")
+    return (src.api.get("security") or []), src.api_pointer("/security")
+
+
+def scheme_kind(scheme: dict) -> str:
+    """Classify a REST security scheme: api_key, iam, token, request, cognito, jwt, other."""
+    authorizer = scheme.get(AUTHORIZER)
+    if isinstance(authorizer, dict):
+        t = str(authorizer.get("type", "")).lower()
+        return {"token": "token", "request": "request", "cognito_user_pools": "cognito", "jwt": "jwt"}.get(t, "other")
+    authtype = str(scheme.get(AUTHTYPE, "")).lower()
+    if authtype == "awssigv4":
+        return "iam"
+    if scheme.get("type") == "apiKey" and str(scheme.get("name", "")).lower() == "x-api-key":
+        return "api_key"
+    if authtype == "cognito_user_pools":
+        return "cognito"
+    return "other"
+
+
+def lower_keys(d: Any) -> dict:
+    return {str(k).lower(): v for k, v in d.items()} if isinstance(d, dict) else {}

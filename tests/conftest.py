@@ -1,0 +1,122 @@
+"""Shared test fixtures: a local moto AWS on 127.0.0.1, the shared corpus, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = Path(os.environ.get("APIGW_MIGRATE_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+# No test may reach real AWS: dummy credentials, and any endpoint that is not loopback fails fast.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_SESSION_TOKEN", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.pop("AWS_PROFILE", None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):  # type: ignore[no-untyped-def]
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")) and self.family in (
+        socket.AF_INET,
+        socket.AF_INET6,
+    ):
+        raise OSError(f"tests may only connect to 127.0.0.1, not {host}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """One moto server for the whole run, on 127.0.0.1 and a free port."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server):
+    """The endpoint URL of a freshly reset moto server."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")).read()
+    return moto_server
+
+
+@pytest.fixture
+def boto_client(aws):
+    """Factory for boto3 clients pointed at moto, with no retries so errors surface at once."""
+    import boto3
+    from botocore.config import Config
+
+    def make(service: str, region: str = "us-east-1"):
+        return boto3.client(
+            service, endpoint_url=aws, region_name=region, config=Config(retries={"max_attempts": 1})
+        )
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (set APIGW_MIGRATE_CORPUS)")
+    return CORPUS
+
+
+@pytest.fixture
+def cli():
+    """Run the real CLI in process through main(), returning (exit code, stdout, stderr)."""
+    return run_cli
+
+
+def run_cli(*args: str, env: dict | None = None) -> "CliResult":
+    import contextlib
+    import io
+
+    from apigw_migrate.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_env = {}
+    for k, v in (env or {}).items():
+        old_env[k] = os.environ.get(k)
+        os.environ[k] = v
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+class CliResult:
+    def __init__(self, code: int, stdout: str, stderr: str):
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code}, stdout={self.stdout[:2000]!r}, stderr={self.stderr[:2000]!r})"

@@ -1,0 +1,1 @@
+"""Convert passes (filled in by issue 5)."""
