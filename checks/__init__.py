@@ -1,4 +1,4 @@
-"""The rule registry and the engine that runs it.
+"""The rule registry and the engine that runs it (`run_checks`).
 
 Registration is explicit: every area module is imported here and its `RULES` appended to
 `ALL_RULES` (tests/test_checks_registry.py walks the package to make sure none is left out).
@@ -7,17 +7,61 @@ Registration is explicit: every area module is imported here and its `RULES` app
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any, Iterable
 
+from apigw_migrate import pointer as jp
 from apigw_migrate.checks.rule import Rule
-from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.findings import ApiResult, CheckReport, Finding, api_verdict, route_verdicts
 
 if TYPE_CHECKING:
+    from apigw_migrate.config import Config
     from apigw_migrate.load import Source
 
-AREA_MODULES: tuple[str, ...] = ()
+from apigw_migrate.checks import (  # noqa: E402 - the area modules import Rule from this package
+    auth,
+    cors,
+    domains,
+    endpoints,
+    gateway,
+    general,
+    integrations,
+    mapping,
+    monitoring,
+    permissions,
+    quotas,
+    stage,
+)
 
-ALL_RULES: tuple[Rule, ...] = ()
+AREA_MODULES: tuple[str, ...] = (
+    "general",
+    "endpoints",
+    "auth",
+    "integrations",
+    "mapping",
+    "cors",
+    "stage",
+    "gateway",
+    "quotas",
+    "domains",
+    "monitoring",
+    "permissions",
+)
+
+ALL_RULES: tuple[Rule, ...] = (
+    *general.RULES,
+    *endpoints.RULES,
+    *auth.RULES,
+    *integrations.RULES,
+    *mapping.RULES,
+    *cors.RULES,
+    *stage.RULES,
+    *gateway.RULES,
+    *quotas.RULES,
+    *domains.RULES,
+    *monitoring.RULES,
+    *permissions.RULES,
+)
 
 CRASH_RULE_ID = "AGW000"
 
@@ -55,11 +99,119 @@ def run_rules(src: "Source", rules: Iterable[Rule]) -> list[Finding]:
             findings.extend(r.run(src))
         except Exception as e:  # noqa: BLE001 - one broken rule must not hide the others' findings
             findings.append(
-                Finding(
-                    rule=CRASH_RULE_ID,
-                    severity=Severity.WARNING,
-                    message=f"rule {r.id} ({r.name}) crashed: {type(e).__name__}: {e}; its findings are missing",
-                    pointer=src.base_pointer,
+                RULES_BY_ID[CRASH_RULE_ID].finding(
+                    src.base_pointer,
+                    f"rule {r.id} ({r.name}) crashed: {type(e).__name__}: {e}; its findings are missing",
                 )
             )
-    return sorted((replace(f).located(src) for f in findings), key=Finding.sort_key)
+    return sorted((f.located(src) for f in findings), key=Finding.sort_key)
+
+
+# Rules that make sense for a document that already is an HTTP API definition: it is said once
+# (AGW002), and only the quotas still apply; every REST-gap rule would be noise.
+HTTP_FLAVOR_RULES = ("AGW002", "AGW801", "AGW802")
+INLINE_IGNORE = "x-apigw-migrate-ignore"
+
+
+def unknown_ids(ids: Iterable[str]) -> list[str]:
+    """The ids (or id prefixes) in `ids` that match no rule."""
+    return [i for i in ids if not any(r.startswith(i) for r in RULES_BY_ID)]
+
+
+def run_checks(
+    sources: Iterable["Source"],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    config: "Config | None" = None,
+) -> CheckReport:
+    """Check every source: findings (located and sorted), route and API verdicts, estate summary.
+
+    `select` keeps rules whose id starts with one of its prefixes. Findings of rules matching
+    `ignore` (or the config's `ignore`), at a pointer matched by an `ignore-at` entry, or under
+    an object carrying `x-apigw-migrate-ignore`, move to `ApiResult.ignored` with the reason:
+    they are counted, never dropped silently.
+    """
+    select = tuple(select) or (tuple(config.select) if config else ())
+    rules = selected(ALL_RULES, select)
+    ignore = tuple(ignore) + (tuple(config.ignore) if config else ())
+    ignore_at = tuple(config.ignore_at) if config else ()
+    results = []
+    for src in sources:
+        active = rules if src.flavor == "rest" else [r for r in rules if r.id in HTTP_FLAVOR_RULES]
+        kept: list[Finding] = []
+        dropped: list[Finding] = []
+        inline = _InlineIgnores(src)
+        for f in run_rules(src, active):
+            reason = _ignore_reason(f, ignore, ignore_at, inline)
+            (dropped if reason else kept).append(replace(f, ignored_by=reason) if reason else f)
+        from apigw_migrate.checks.context import context
+
+        routes = list(dict.fromkeys(context(src).routes))
+        verdicts = route_verdicts(routes, kept)
+        results.append(
+            ApiResult(
+                source_path=src.path,
+                api=src.display_name,
+                findings=kept,
+                routes=verdicts,
+                verdict=api_verdict(verdicts, kept),
+                ignored=dropped,
+                kind=src.kind,
+                flavor=src.flavor,
+            )
+        )
+    return CheckReport(apis=results)
+
+
+def _ignore_reason(f: Finding, ignore: tuple[str, ...], ignore_at: tuple[Any, ...], inline: "_InlineIgnores") -> str | None:
+    if ignore and f.rule.startswith(ignore):
+        return "ignore"
+    for entry in ignore_at:
+        if f.rule.startswith(entry.rule) and any(fnmatchcase(p, entry.pointer) for p in jp.ancestors(f.pointer)):
+            return f"ignore-at {entry.pointer}"
+    where = inline.match(f)
+    if where is not None:
+        return f"{INLINE_IGNORE} at {where or '/'}"
+    return None
+
+
+class _InlineIgnores:
+    """`x-apigw-migrate-ignore: [ids]` on any object silences those rules at and below it.
+
+    Only the ancestors of each finding are looked at (memoised per pointer, each node reached
+    from its parent), so a clean document costs next to nothing.
+    """
+
+    def __init__(self, src: "Source"):
+        self.memo: dict[str, tuple[Any, tuple[tuple[str, tuple[str, ...]], ...]]] = {"": (src.document, self._own("", src.document, ()))}
+
+    @staticmethod
+    def _own(pointer: str, node: Any, chain: tuple) -> tuple:
+        if isinstance(node, dict) and INLINE_IGNORE in node:
+            ids = node[INLINE_IGNORE]
+            ids = ids if isinstance(ids, list) else [ids]
+            return chain + ((pointer, tuple(str(i) for i in ids)),)
+        return chain
+
+    def _entry(self, pointer: str) -> tuple[Any, tuple]:
+        found = self.memo.get(pointer)
+        if found is not None:
+            return found
+        parent_ptr, _, token = pointer.rpartition("/")
+        parent, chain = self._entry(parent_ptr)
+        token = jp.unescape(token)
+        if isinstance(parent, dict):
+            node = parent.get(token)
+        elif isinstance(parent, list) and token.isdigit() and int(token) < len(parent):
+            node = parent[int(token)]
+        else:
+            node = None
+        entry = (node, self._own(pointer, node, chain))
+        self.memo[pointer] = entry
+        return entry
+
+    def match(self, f: Finding) -> str | None:
+        for where, ids in self._entry(f.pointer)[1]:
+            if f.rule.startswith(ids):
+                return where
+        return None

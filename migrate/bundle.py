@@ -10,7 +10,8 @@ Shape (every field documented in docs/bundle.md; JSON Schema in schemas/bundle.s
     stage: {...}              # get_stage
     authorizers: [...]        # get_authorizers
     usagePlans: [{..., apiKeys: [{id, name, enabled}]}]   # never key values
-    gatewayResponses, requestValidators, vpcLinks, domainNames, cognitoUserPools, notes
+    gatewayResponses: [...]   # get_gateway_responses, customised ones only
+    requestValidators, vpcLinks, domainNames (with their mappings to this API), cognitoUserPools, notes
 
 Field names inside the AWS objects are botocore's (`apigateway` service model).
 """
@@ -58,7 +59,7 @@ def validate(document: dict, path: str, positions: "PositionIndex | None" = None
         raise InputError(f"not a valid bundle at {ptr or '/'}: {error.message}", path, *(where or ()))
 
 
-def source_from_bundle(document: dict, path: str, positions: "PositionIndex") -> "Source":
+def source_from_bundle(document: dict, path: str, positions: "PositionIndex", ref_strings: set[str] | None = None) -> "Source":
     from apigw_migrate.load import source_from_openapi
 
     validate(document, path, positions)
@@ -72,31 +73,46 @@ def source_from_bundle(document: dict, path: str, positions: "PositionIndex") ->
         document=document,
         api_name=f"{meta['restApiId']}/{meta['stage']}",
         bundle=document,
+        ref_strings=ref_strings,
     )
 
 
 def dumps(bundle: dict, fmt: str = "json") -> str:
     if fmt == "yaml":
-        import io
+        import yaml
 
-        from ruamel.yaml import YAML
-
-        yaml = YAML(typ="safe", pure=True)
-        yaml.default_flow_style = False
-        buf = io.StringIO()
-        yaml.dump(bundle, buf)
-        return buf.getvalue()
+        # PyYAML writes YAML 1.1, the dialect the loader reads: strings such as "yes" or "on" get quoted
+        # and come back as strings.
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return yaml.dump(bundle, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     return json.dumps(bundle, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def write(bundle: dict, path: str | Path) -> None:
-    """Write atomically: a crash never leaves half a bundle behind."""
+def format_for(path: str | Path) -> str:
+    """``yaml`` for a .yaml/.yml file name, else ``json``."""
+    return "yaml" if Path(path).suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def write(bundle: dict, path: str | Path, fmt: str | None = None) -> None:
+    """Write atomically: a crash never leaves half a bundle behind. `fmt` defaults to the file name's."""
+    import os
+    import tempfile
+
     p = Path(path)
-    fmt = "yaml" if p.suffix in (".yaml", ".yml") else "json"
-    text = dumps(bundle, fmt)
-    tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(p)
+    text = dumps(bundle, fmt or format_for(p))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent if str(p.parent) else ".")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise InputError(f"cannot write the bundle: {e.strerror or e}", str(path)) from None
 
 
 def new_bundle(rest_api_id: str, stage: str, openapi: dict, exported_via: str, **metadata: Any) -> dict:

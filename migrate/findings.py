@@ -39,6 +39,7 @@ class Finding:
     line: int | None = None
     column: int | None = None
     api: str | None = None  # display name of the API (file, or file#LogicalId)
+    ignored_by: str | None = None  # why the finding was set aside (config, --ignore, inline), else None
 
     def located(self, src: "Source") -> "Finding":
         """Fill file, line and column from the source's position table (nearest ancestor wins)."""
@@ -66,6 +67,7 @@ class Finding:
             "column": self.column,
             "routes": list(self.routes),
             "api": self.api,
+            **({"ignoredBy": self.ignored_by} if self.ignored_by else {}),
         }
 
 
@@ -109,3 +111,68 @@ class ApiResult:
     routes: dict[str, str]
     verdict: str
     ignored: list[Finding] = field(default_factory=list)
+    kind: str = ""
+    flavor: str = "rest"
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+    @property
+    def movable_routes(self) -> list[str]:
+        """Routes that can move now (ready or needing a change)."""
+        return [k for k, v in self.routes.items() if v != "blocked"]
+
+    @property
+    def blocked_routes(self) -> list[str]:
+        """Routes that should stay on REST."""
+        return [k for k, v in self.routes.items() if v == "blocked"]
+
+    def summary(self) -> dict:
+        routes = {v: 0 for v in ROUTE_VERDICTS}
+        for v in self.routes.values():
+            routes[v] += 1
+        return {"findings": self.counts(), "ignored": len(self.ignored), "routes": routes}
+
+
+@dataclass
+class CheckReport:
+    """The result of `check` over one or more APIs, with the estate summary."""
+
+    apis: list[ApiResult]
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (input, one-line load error)
+
+    def findings(self) -> list[Finding]:
+        return [f for a in self.apis for f in a.findings]
+
+    def worst(self) -> Severity | None:
+        ranked = sorted((f.severity for f in self.findings()), key=lambda s: s.rank)
+        return ranked[-1] if ranked else None
+
+    def fails(self, threshold: str) -> bool:
+        """Whether a finding is at or above `threshold` (blocker, warning, info; never: no)."""
+        if threshold == "never":
+            return False
+        limit = Severity.parse(threshold).rank
+        return any(f.severity.rank >= limit for f in self.findings())
+
+    def summary(self) -> dict:
+        verdicts = {v: 0 for v in API_VERDICTS}
+        blockers: dict[str, int] = {}
+        severities = {s.value: 0 for s in Severity}
+        for a in self.apis:
+            verdicts[a.verdict] += 1
+            for f in a.findings:
+                severities[f.severity.value] += 1
+                if f.severity is Severity.BLOCKER:
+                    blockers[f.rule] = blockers.get(f.rule, 0) + 1
+        return {
+            "apis": len(self.apis),
+            "errors": len(self.errors),
+            "verdicts": verdicts,
+            "findings": severities,
+            "ignored": sum(len(a.ignored) for a in self.apis),
+            "blockersByRule": dict(sorted(blockers.items())),
+        }

@@ -1,13 +1,15 @@
 """Read any input the tool accepts into one `Source`.
 
 Accepted: an apigw-migrate bundle; a REST export (OpenAPI 3.0.x or Swagger 2.0, JSON or YAML); a
-SAM or CloudFormation template holding a REST API inline; a Terraform template file with `${var}`
-placeholders. Intrinsic functions (`!Sub`, `{"Fn::GetAtt": …}`) and placeholders are kept as
+SAM or CloudFormation template holding a REST API inline (or, for CloudFormation, as
+``AWS::ApiGateway::Resource``/``Method`` resources: see `cfn_resources`); a Terraform template file
+with `${var}` placeholders. Intrinsic functions (`!Sub`, `{"Fn::GetAtt": …}`) and placeholders are kept as
 opaque values, never evaluated.
 
-Speed: JSON goes through the C `json` module (20 ms for a 2 MB export); YAML is composed by
-libyaml through PyYAML's C loader and turned into plain data here, recording positions on the way
-(ruamel.yaml's pure-Python loaders take 9-13 s on the same file).
+Speed (bench/bench_load.py): JSON goes through the C `json` module and its position table is only
+built when a line is first asked for (50 ms for a 2.3 MB, 1,500-operation export); YAML is composed
+by libyaml through PyYAML's C loader and turned into plain data here, recording positions on the way
+(0.8 s for the same export, where ruamel.yaml's pure-Python loaders take 3-4.5 s).
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError, UsageError
-from apigw_migrate.positions import DuplicateKey, Position, PositionIndex, json_positions
+from apigw_migrate.positions import DuplicateKey, JsonLocator, Position, PositionIndex, json_positions
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-MAX_YAML_NODES = 5_000_000
-MAX_EXTERNAL_REFS_DEPTH = 8
+# YAML aliases may repeat nodes, but a document that expands to more than this many times the nodes
+# it writes (plus an allowance for small files) is an alias bomb: refused before anything is built.
+ALIAS_EXPANSION_FACTOR = 10
+ALIAS_EXPANSION_ALLOWANCE = 100_000
 
 KINDS = ("bundle", "oas3", "swagger2", "sam", "cloudformation", "terraform")
 TERRAFORM_SUFFIXES = (".tpl", ".tftpl")
@@ -46,6 +50,8 @@ class Source:
     - `bundle`: the bundle's top level when `kind` is ``bundle`` (what the export leaves out).
     - `template_resource`: for templates, the API resource's ``Properties`` and its pointer.
     - `external`: documents referenced by relative `$ref`s, by absolute path.
+    - `pointer_map`: only for an API assembled from ``AWS::ApiGateway::*`` resources (see
+      `cfn_resources`): where each part of `api` is defined in `document`.
     """
 
     path: str
@@ -61,10 +67,24 @@ class Source:
     template_pointer: str | None = None
     external: dict[str, Any] = field(default_factory=dict)
     positions: PositionIndex = field(default_factory=PositionIndex)
+    pointer_map: dict[str, tuple[str, bool]] | None = None
 
     def api_pointer(self, pointer: str = "") -> str:
-        """A pointer into `api` expressed as a pointer into `document`."""
-        return self.base_pointer + pointer
+        """A pointer into `api` expressed as a pointer into `document`.
+
+        An API assembled from CloudFormation resources (`pointer_map` set) does not sit anywhere
+        in the document: its pointers lead to the resource that defines the node instead (an
+        operation to its ``AWS::ApiGateway::Method``), keeping the rest of the pointer only where
+        the resource spells the same keys (``requestParameters``).
+        """
+        if self.pointer_map is None:
+            return self.base_pointer + pointer
+        for ancestor in jp.ancestors(pointer):
+            target = self.pointer_map.get(ancestor)
+            if target is not None:
+                doc_ptr, keep_rest = target
+                return doc_ptr + pointer[len(ancestor) :] if keep_rest else doc_ptr
+        return self.base_pointer
 
     def locate(self, pointer: str) -> Position | None:
         return self.positions.locate(pointer)
@@ -78,6 +98,8 @@ class Source:
 class Parsed:
     document: Any
     positions: PositionIndex
+    # Every distinct `$ref` value, when the parser collected them (JSON): lets the ref check skip its walk.
+    ref_strings: set[str] | None = None
 
 
 def max_bytes_default() -> int:
@@ -90,7 +112,16 @@ def max_bytes_default() -> int:
     return DEFAULT_MAX_BYTES
 
 
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def read_text(path: str | Path, max_bytes: int | None = None) -> str:
+    """The file's text, refusing what is not a readable UTF-8 file under the size cap."""
     p = Path(path)
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     if not p.exists():
@@ -107,6 +138,9 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
         raw = p.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    for bom, encoding in _OTHER_BOMS:
+        if raw.startswith(bom):
+            raise InputError(f"the file is {encoding} text; save it as UTF-8", str(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -119,17 +153,22 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
 
 def parse(text: str, path: str = "<input>") -> Parsed:
     """Parse JSON or YAML text into plain data plus a position table."""
-    stripped = text.lstrip()
-    if stripped[:1] in "{[":
+    first = text.lstrip()[:1]
+    if first and first in "{[":
         return _parse_json(text, path)
     return _parse_yaml(text, path)
 
 
 def _parse_json(text: str, path: str) -> Parsed:
+    ref_strings: set[str] = set()
+
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
         result = dict(pairs)
         if len(result) != len(pairs):
             raise _JsonDuplicate()
+        ref = result.get("$ref")
+        if isinstance(ref, str):
+            ref_strings.add(ref)
         return result
 
     try:
@@ -148,7 +187,7 @@ def _parse_json(text: str, path: str) -> Parsed:
         raise InputError(f"not valid JSON: {e.msg}", path, e.lineno, e.colno) from None
     except RecursionError:
         raise InputError("nesting is too deep to read", path) from None
-    return Parsed(document, PositionIndex(builder=lambda: json_positions(text)))
+    return Parsed(document, PositionIndex(locator=JsonLocator(text)), ref_strings)
 
 
 class _JsonDuplicate(Exception):
@@ -217,6 +256,7 @@ def _parse_yaml(text: str, path: str) -> Parsed:
         raise InputError(f"not valid YAML or JSON: {e}", path) from None
     if node is None:
         raise InputError("file is empty", path)
+    _check_alias_expansion(node, path)
     table: dict[str, Position] = {}
     builder = _YamlBuilder(path, table)
     try:
@@ -224,6 +264,47 @@ def _parse_yaml(text: str, path: str) -> Parsed:
     except RecursionError:
         raise InputError("nesting is too deep to read", path) from None
     return Parsed(document, PositionIndex(table))
+
+
+def _check_alias_expansion(root: Any, path: str) -> None:
+    """Refuse a node graph whose aliases would expand it beyond reason (billion laughs) or loop.
+
+    Sizes are counted once per distinct node, so this costs what the file holds, not what it
+    would expand to.
+    """
+    import yaml
+
+    def children(node: Any) -> list:
+        if isinstance(node, yaml.MappingNode):
+            return [n for pair in node.value for n in pair]
+        if isinstance(node, yaml.SequenceNode):
+            return node.value
+        return []
+
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children(node))
+            on_path.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            mark = node.start_mark
+            raise InputError("a YAML alias refers to a node that contains it", path, mark.line + 1, mark.column + 1)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children(node) if id(c) not in sizes)
+    written, expanded = len(sizes), sizes[id(root)]
+    if expanded > ALIAS_EXPANSION_FACTOR * written + ALIAS_EXPANSION_ALLOWANCE:
+        raise InputError(
+            f"YAML aliases expand {written:,} written nodes to {expanded:,} (an alias bomb?); refusing to read it",
+            path,
+        )
 
 
 # CloudFormation short forms: `!Ref X` is `{"Ref": X}`, `!GetAtt A.B` is `{"Fn::GetAtt": ["A", "B"]}`,
@@ -235,17 +316,10 @@ class _YamlBuilder:
     def __init__(self, path: str, table: dict[str, Position]):
         self.path = path
         self.table = table
-        self.visits = 0
 
     def build(self, node: Any, ptr: str) -> Any:
         import yaml
 
-        self.visits += 1
-        if self.visits > MAX_YAML_NODES:
-            raise InputError(
-                f"YAML expands to more than {MAX_YAML_NODES:,} nodes (aliases repeated too often: an alias bomb?)",
-                self.path,
-            )
         tag = node.tag
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -350,10 +424,16 @@ def load(path: str | Path, api: str | None = None, max_bytes: int | None = None)
     path_s = str(path)
     text = read_text(path, max_bytes)
     parsed = parse(text, path_s)
-    return source_from_document(parsed.document, path_s, parsed.positions, api=api)
+    return source_from_document(parsed.document, path_s, parsed.positions, api=api, ref_strings=parsed.ref_strings)
 
 
-def source_from_document(document: Any, path: str, positions: PositionIndex | None = None, api: str | None = None) -> Source:
+def source_from_document(
+    document: Any,
+    path: str,
+    positions: PositionIndex | None = None,
+    api: str | None = None,
+    ref_strings: set[str] | None = None,
+) -> Source:
     positions = positions or PositionIndex({})
     if not isinstance(document, dict):
         raise InputError("expected a mapping at the top level (an OpenAPI document, a template or a bundle)", path)
@@ -362,13 +442,13 @@ def source_from_document(document: Any, path: str, positions: PositionIndex | No
             raise UsageError("--api picks an API inside a template; this file is a bundle")
         from apigw_migrate import bundle as bundle_mod
 
-        return bundle_mod.source_from_bundle(document, path, positions)
+        return bundle_mod.source_from_bundle(document, path, positions, ref_strings=ref_strings)
     if isinstance(document.get("Resources"), dict) and ("openapi" not in document and "swagger" not in document):
         return _source_from_template(document, path, positions, api)
     if api:
         raise UsageError("--api picks an API inside a SAM or CloudFormation template; this file is an OpenAPI document")
     kind_hint = "terraform" if path.endswith(TERRAFORM_SUFFIXES) else None
-    return source_from_openapi(document, path, positions, base_pointer="", kind=kind_hint)
+    return source_from_openapi(document, path, positions, base_pointer="", kind=kind_hint, ref_strings=ref_strings)
 
 
 def source_from_openapi(
@@ -378,6 +458,7 @@ def source_from_openapi(
     base_pointer: str,
     kind: str | None = None,
     document: Any = None,
+    ref_strings: set[str] | None = None,
     **extra: Any,
 ) -> Source:
     def fail(message: str) -> InputError:
@@ -405,7 +486,7 @@ def source_from_openapi(
     )
     from apigw_migrate.refs import check_refs
 
-    check_refs(src)
+    check_refs(src, ref_strings)
     src.flavor = detect_flavor(api_doc)
     return src
 
@@ -413,9 +494,10 @@ def source_from_openapi(
 def detect_spec(api_doc: dict, fail: Any, positions: PositionIndex, base_pointer: str, path: str) -> str:
     if "openapi" in api_doc:
         version = str(api_doc["openapi"])
-        pos = positions.exact(jp.join(base_pointer, "openapi"))
         if re.fullmatch(r"3\.0(\.\d+)?", version):
             return "oas3"
+        # Only now: asking for a position builds a JSON file's table, which a valid file never needs.
+        pos = positions.exact(jp.join(base_pointer, "openapi"))
         if version.startswith("3.1"):
             raise InputError(
                 f"OpenAPI {version} is not supported: REST API exports and HTTP API imports use OpenAPI 3.0",
@@ -511,6 +593,20 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
     resource_ptr = jp.join("/Resources", api)
     props_ptr = jp.join(resource_ptr, "Properties")
     body = props.get(body_key)
+    include = _include_location(body)
+    if include is not None:
+        include_ptr = jp.join(props_ptr, body_key, "Fn::Transform", "Parameters", "Location")
+        if isinstance(include, str) and "://" not in include:
+            inner = load(Path(path).parent / include)
+            inner.kind, inner.api_name = kind, api
+            inner.template_resource, inner.template_pointer = props, props_ptr
+            return inner
+        raise InputError(
+            f"REST API {api} includes its OpenAPI definition from {include if isinstance(include, str) else 'S3'} "
+            "(AWS::Include): download it and pass the file, or deploy and run 'apigw-migrate export'",
+            path,
+            *(positions.locate(include_ptr) or ()),
+        )
     if body is None:
         uri_key = "DefinitionUri" if body_key == "DefinitionBody" else "BodyS3Location"
         uri = props.get(uri_key)
@@ -520,6 +616,18 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
             inner.kind, inner.api_name = kind, api
             inner.template_resource, inner.template_pointer = props, props_ptr
             return inner
+        if uri is not None:
+            pos = positions.exact(jp.join(props_ptr, uri_key))
+            raise InputError(
+                f"REST API {api} keeps its OpenAPI definition in S3 ({uri_key}): download it and pass the file, "
+                "or deploy and run 'apigw-migrate export'",
+                path,
+                *(pos or ()),
+            )
+        if body_key == "Body":
+            from apigw_migrate.cfn_resources import source_from_resources
+
+            return source_from_resources(document, path, positions, api, kind)
         pos = positions.exact(resource_ptr)
         raise InputError(
             f"REST API {api} has no inline OpenAPI definition ({body_key}): SAM builds it from the functions' events "
@@ -538,6 +646,17 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
         template_resource=props,
         template_pointer=props_ptr,
     )
+
+
+def _include_location(body: Any) -> Any:
+    """The Location of a ``{"Fn::Transform": {"Name": "AWS::Include", …}}`` body, else None."""
+    if not (isinstance(body, dict) and len(body) == 1 and isinstance(body.get("Fn::Transform"), dict)):
+        return None
+    transform = body["Fn::Transform"]
+    if transform.get("Name") != "AWS::Include":
+        return None
+    params = transform.get("Parameters")
+    return params.get("Location", "") if isinstance(params, dict) else ""
 
 
 def load_many(paths: list[str], api: str | None = None, max_bytes: int | None = None) -> list[Source]:

@@ -53,15 +53,14 @@ def route_key(method: str, path: str) -> str:
 
 def iter_operations(src: "Source") -> Iterator[Operation]:
     paths = src.api.get("paths") or {}
-    base = src.api_pointer("/paths")
     for path, item in paths.items():
         if not isinstance(item, dict):
             continue
-        item_ptr = jp.join(base, path)
+        item_ptr = jp.join("/paths", path)
         for method, op in item.items():
             key = method.lower() if isinstance(method, str) else method
             if (key in HTTP_METHODS or key == ANY_METHOD) and isinstance(op, dict):
-                yield Operation(path, key, op, jp.join(item_ptr, method))
+                yield Operation(path, key, op, src.api_pointer(jp.join(item_ptr, method)))
 
 
 def all_route_keys(src: "Source") -> list[str]:
@@ -71,14 +70,14 @@ def all_route_keys(src: "Source") -> list[str]:
 def security_schemes(src: "Source") -> dict[str, tuple[dict, str]]:
     """Security scheme name → (scheme, pointer into the document)."""
     if src.spec == "swagger2":
-        schemes, ptr = src.api.get("securityDefinitions"), src.api_pointer("/securityDefinitions")
+        schemes, ptr = src.api.get("securityDefinitions"), "/securityDefinitions"
     else:
         components = src.api.get("components") or {}
         schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-        ptr = src.api_pointer("/components/securitySchemes")
+        ptr = "/components/securitySchemes"
     if not isinstance(schemes, dict):
         return {}
-    return {name: (s, jp.join(ptr, name)) for name, s in schemes.items() if isinstance(s, dict)}
+    return {name: (s, src.api_pointer(jp.join(ptr, name))) for name, s in schemes.items() if isinstance(s, dict)}
 
 
 def operation_security(src: "Source", op: Operation) -> tuple[list, str]:

@@ -15,6 +15,7 @@ import typer
 from apigw_migrate import __version__
 from apigw_migrate.cli import check as check_cmd
 from apigw_migrate.cli import convert as convert_cmd
+from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
 from apigw_migrate.cli import rules as rules_cmd
 from apigw_migrate.errors import ExitCode, UserError
@@ -54,6 +55,7 @@ def root(
 export_cmd.register(app)
 check_cmd.register(app)
 convert_cmd.register(app)
+diff_cmd.register(app)
 rules_cmd.register(app)
 
 
@@ -76,9 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("aborted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
     except Exception as e:  # noqa: BLE001 - the last guard: never a bare traceback for the user
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
+        # typer >= 0.25 raises its vendored copy of click's exceptions, so match the class by name.
+        if any(c.__name__ == "ClickException" for c in type(e).__mro__):
             e.show()
             sys.exit(int(ExitCode.USAGE))
         if debug:

@@ -1,9 +1,125 @@
-"""`apigw-migrate check`."""
+"""`apigw-migrate check`: the gap checker."""
 
 from __future__ import annotations
 
+import os
+import sys
+from enum import Enum
+from typing import List, Optional
+
 import typer
+
+from apigw_migrate.errors import ExitCode, UsageError
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    blocker = "blocker"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+HELP = (
+    "Find every REST API feature that an HTTP API lacks or treats differently, with the HTTP-API alternative.\n\n"
+    "INPUT is a bundle (from `apigw-migrate export`), a REST export (OpenAPI 3.0 or Swagger 2.0, JSON or YAML), "
+    "a SAM or CloudFormation template, or a Terraform template file; several files or a directory (e.g. the "
+    "output of `export --all`) give an estate summary. Each finding names the rule (see `apigw-migrate rules`), "
+    "the place (file:line:column), the routes it affects and what to do instead. Each route gets a verdict "
+    "(ready, needs-change, blocked) and each API one (ready, ready-with-changes, partial, stay-on-rest).\n\n"
+    "Settings can live in [tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
+    "current directory upwards): select, ignore, fail-on, [[ignore-at]] rule + pointer glob. An "
+    "`x-apigw-migrate-ignore: [AGW201]` key on any object of the input silences those rules at and below it. "
+    "Ignored findings are counted, never hidden.\n\n"
+    "\b\nExamples:\n"
+    "  apigw-migrate check shop.bundle.json\n"
+    "  apigw-migrate check bundles/ --format markdown -o report.md\n"
+    "  apigw-migrate check template.yaml --api OrdersApi --fail-on warning\n"
+    "  apigw-migrate check export.json --format sarif -o check.sarif --fail-on never\n"
+    "  apigw-migrate check export.json --select AGW2 --ignore AGW208\n\n"
+    "Exit codes: 0 nothing at or above --fail-on · 1 findings at or above it · 2 usage error or an input "
+    "that could not be read (the others are still checked)."
+)
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("check", help=HELP, short_help="Find REST-only features and how to replace them on an HTTP API.")(check)
+
+
+def check(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="Files or directories to check."),
+    api: Optional[str] = typer.Option(None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to check."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text (default), json, sarif (GitHub code scanning) or markdown."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the report to this file instead of stdout."),
+    fail_on: Optional[FailOn] = typer.Option(
+        None, "--fail-on", help="Exit 1 when a finding is at or above this severity (default: blocker, or fail-on from the config)."
+    ),
+    select: List[str] = typer.Option([], "--select", metavar="ID", help="Run only rules whose id starts with this prefix (repeatable)."),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix (repeatable)."),
+    config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
+) -> None:
+    from apigw_migrate.checks import run_checks, unknown_ids
+    from apigw_migrate.config import load_config
+    from apigw_migrate.errors import UserError
+    from apigw_migrate.load import expand_inputs, load
+    from apigw_migrate.render import render
+
+    select_ids = _split(select)
+    ignore_ids = _split(ignore)
+    for flag, ids in (("--select", select_ids), ("--ignore", ignore_ids)):
+        bad = unknown_ids(ids)
+        if bad:
+            raise UsageError(f"{flag} {bad[0]}: unknown rule id{_suggest(bad[0])} (see 'apigw-migrate rules')")
+    config = load_config(config_file)
+    threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
+
+    files = expand_inputs(inputs)
+    sources, errors = [], []
+    for path in files:
+        try:
+            sources.append(load(path, api=api, max_bytes=max_bytes))
+        except UserError as e:
+            if len(files) == 1:
+                raise
+            # One unreadable file among several: say so, check the others, exit 2 at the end.
+            errors.append((path, str(e)))
+            typer.echo(f"error: {e}", err=True)
+
+    report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
+    report.errors = errors
+    to_terminal = output is None and sys.stdout.isatty()
+    text = render(report, fmt.value, tty=to_terminal, color=not os.environ.get("NO_COLOR"))
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+    if errors:
+        raise typer.Exit(int(ExitCode.USAGE))
+    if report.fails(threshold):
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _split(values: list[str]) -> list[str]:
+    """`--select AGW2,AGW3` and repeated flags both work."""
+    return [v.strip().upper() for raw in values for v in raw.split(",") if v.strip()]
+
+
+def _suggest(rule_id: str) -> str:
+    import difflib
+
+    from apigw_migrate.checks import RULES_BY_ID
+
+    close = difflib.get_close_matches(rule_id.upper(), list(RULES_BY_ID), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""

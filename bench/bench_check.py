@@ -1,0 +1,99 @@
+"""Check time against the JSON parse, on synthetic REST exports of 375 to 3000 operations.
+
+    python bench/bench_check.py
+
+For each size it writes a synthetic export (bench/generate.py) as JSON to a temporary folder and
+prints: `json.load` time, in-process check time (load + run_checks, findings located), the ratio
+between the two, and the time of a whole `apigw-migrate check --format json` process. Target:
+in-process check ≤ 10× the JSON parse, and times that grow linearly with the size.
+
+The in-process time is split into its parts: `load` (parse + $ref checks), `positions` (the
+JSON line/column table, built on the first finding located) and `rules` (every rule plus
+locating the findings once the table exists), so a regression shows where it is.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from apigw_migrate.checks import run_checks  # noqa: E402
+from apigw_migrate.load import load  # noqa: E402
+
+SIZES = (375, 750, 1500, 3000)
+TARGET_RATIO = 10.0
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def check_in_process(path: Path) -> int:
+    report = run_checks([load(path)])
+    return len(report.findings())
+
+
+def parts(path: Path) -> tuple[float, float, float]:
+    """(load, positions, rules) times, each the best of three."""
+    load_t = best_of(lambda: load(path))
+
+    def positions() -> None:
+        load(path).locate("/paths")
+
+    positions_t = max(best_of(positions) - load_t, 0.0)
+    src = load(path)
+    src.locate("/paths")
+    rules_t = best_of(lambda: run_checks([src]))
+    return load_t, positions_t, rules_t
+
+
+def main() -> int:
+    exe = Path(sys.executable).with_name("apigw-migrate")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in SIZES:
+            path = Path(tmp) / f"export-{n}.json"
+            path.write_text(json.dumps(generate(n), indent=2), encoding="utf-8")
+            parse = best_of(lambda: json.loads(path.read_text(encoding="utf-8")))
+            findings = check_in_process(path)
+            check = best_of(lambda: check_in_process(path))
+            started = time.perf_counter()
+            proc = subprocess.run([str(exe), "check", str(path), "--format", "json", "--fail-on", "never"], capture_output=True)
+            cli = time.perf_counter() - started
+            if proc.returncode != 0:
+                print(proc.stderr.decode(), file=sys.stderr)
+                return 2
+            rows.append((n, path.stat().st_size, parse, check, check / parse, cli, findings, *parts(path)))
+    print(
+        f"{'ops':>6} {'bytes':>10} {'json.load':>10} {'check':>9} {'ratio':>7} {'CLI':>7} {'findings':>9}"
+        f" | {'load':>8} {'positions':>10} {'rules':>8} {'rules/parse':>12}"
+    )
+    for n, size, parse, check, ratio, cli, findings, load_t, pos_t, rules_t in rows:
+        print(
+            f"{n:>6} {size:>10,} {parse * 1000:>8.1f}ms {check * 1000:>7.1f}ms {ratio:>6.1f}x {cli:>6.2f}s {findings:>9}"
+            f" | {load_t * 1000:>6.1f}ms {pos_t * 1000:>8.1f}ms {rules_t * 1000:>6.1f}ms {rules_t / parse:>11.1f}x"
+        )
+    first, last = rows[0], rows[-1]
+    growth = (last[3] / first[3]) / (last[0] / first[0])
+    print(f"check time growth per size growth, {first[0]}→{last[0]} ops: {growth:.2f} (1.0 = linear)")
+    worst = max(r[4] for r in rows)
+    print(f"worst ratio {worst:.1f}x (target ≤ {TARGET_RATIO:.0f}x): {'ok' if worst <= TARGET_RATIO else 'OVER TARGET'}")
+    return 0 if worst <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

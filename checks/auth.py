@@ -1,0 +1,423 @@
+"""Authorization: API keys, usage plans and authorizers (fact sheet §2.4, §6, §7, §12)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+from apigw_migrate import pointer as jp
+from apigw_migrate.checks.context import (
+    Authorizer,
+    Context,
+    as_int,
+    context,
+    describe,
+    is_opaque,
+    items,
+    mapping,
+    route_list,
+    truthy,
+)
+from apigw_migrate.checks.rule import Rule, rule
+from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import scheme_kind
+
+if TYPE_CHECKING:
+    from apigw_migrate.load import Source
+
+
+def api_key_schemes(ctx: Context) -> set[str]:
+    """Security scheme names that mean "API key required".
+
+    AWS's own samples reference `api_key` without defining it; REST import reads the name as
+    apiKeyRequired, so an undefined `api_key` counts too.
+    """
+    names = {name for name, (scheme, _) in ctx.schemes.items() if scheme_kind(scheme) == "api_key"}
+    if "api_key" not in ctx.schemes:
+        names.add("api_key")
+    return names
+
+
+def api_key_places(ctx: Context) -> dict[str, list[str]]:
+    """Pointer of each security requirement that asks for an API key → the routes it applies to.
+
+    Operations that inherit the API-wide `security` share its pointer, so they make one finding.
+    """
+    keys = api_key_schemes(ctx)
+    places: dict[str, list[str]] = {}
+    if keys:
+        for o in ctx.ops:
+            for i, requirement in enumerate(o.security):
+                if isinstance(requirement, dict) and keys & set(requirement):
+                    places.setdefault(o.sat(i), []).append(o.route)
+                    break
+    required, ptr = ctx.prop("Auth", "ApiKeyRequired")
+    if truthy(required) is not False and required is not None and ctx.src.kind == "sam":
+        places.setdefault(ptr, list(ctx.routes))
+    return places
+
+
+def api_key_routes(ctx: Context) -> list[str]:
+    seen: dict[str, None] = {}
+    for routes in api_key_places(ctx).values():
+        seen.update(dict.fromkeys(routes))
+    return list(seen)
+
+
+@rule(
+    id="AGW201",
+    name="api-key-required",
+    severity=Severity.BLOCKER,
+    fact="§1,§12",
+    fixed_by="authorizers",
+    summary="Checks for methods that require an API key (an api_key security requirement, apiKeyRequired, SAM Auth.ApiKeyRequired) and for the API key source.",
+    why="HTTP APIs have no API keys: the x-api-key header would no longer be checked, so callers without a key would get through.",
+    instead="Authenticate callers with a JWT or Lambda authorizer (a Lambda authorizer can look the key up), or keep the API on REST.",
+    example="components:\n  securitySchemes:\n    api_key: {type: apiKey, name: x-api-key, in: header}\npaths:\n  /books:\n    get:\n      security: [{api_key: []}]",
+    use_instead="components:\n  securitySchemes:\n    keyCheck:\n      type: apiKey\n      name: x-api-key\n      in: header\n      x-amazon-apigateway-authorizer:\n        type: request\n        identitySource: $request.header.x-api-key\n        authorizerUri: arn:aws:apigateway:...:lambda:path/.../invocations\n        authorizerPayloadFormatVersion: '1.0'\npaths:\n  /books:\n    get:\n      security: [{keyCheck: []}]",
+)
+def api_key_required(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    places = api_key_places(ctx)
+    for ptr, routes in places.items():
+        if len(routes) == 1:
+            message = f"{routes[0]} requires an API key; HTTP APIs do not check API keys"
+        else:
+            message = f"{len(routes)} routes require an API key ({route_list(routes)}); HTTP APIs do not check API keys"
+        yield r.finding(ptr, message, routes=routes)
+    if not places:
+        return
+    key_routes = api_key_routes(ctx)
+    for value, ptr in (
+        ctx.api_ext("x-amazon-apigateway-api-key-source"),
+        ctx.bundle_value("restApi", "apiKeySource"),
+        ctx.prop("ApiKeySourceType"),
+    ):
+        if str(value).upper() == "AUTHORIZER":
+            yield r.finding(
+                ptr,
+                "API keys come from the Lambda authorizer (usageIdentifierKey); HTTP authorizers cannot return one",
+                routes=key_routes,
+            )
+            return
+
+
+def _plan_text(plan: dict) -> str:
+    parts = []
+    throttle = mapping(plan.get("throttle") or plan.get("Throttle"))
+    if throttle:
+        rate = throttle.get("rateLimit", throttle.get("RateLimit"))
+        burst = throttle.get("burstLimit", throttle.get("BurstLimit"))
+        parts.append(f"throttle {describe(rate)} rps / burst {describe(burst)}")
+    quota = mapping(plan.get("quota") or plan.get("Quota"))
+    if quota:
+        parts.append(f"quota {describe(quota.get('limit', quota.get('Limit')))} per {describe(quota.get('period', quota.get('Period'))).lower()}")
+    per_method = sum(len(mapping(s.get("throttle") or s.get("Throttle"))) for s in map(mapping, items(plan.get("apiStages") or plan.get("ApiStages"))))
+    if per_method:
+        parts.append(f"{per_method} per-method throttle{'s' if per_method > 1 else ''}")
+    keys = items(plan.get("apiKeys"))
+    if keys:
+        parts.append(f"{len(keys)} API key{'s' if len(keys) > 1 else ''}")
+    return ", ".join(parts) or "no limits set"
+
+
+@rule(
+    id="AGW202",
+    name="usage-plan",
+    severity=Severity.BLOCKER,
+    fact="§12",
+    fixed_by=None,
+    summary="Checks for usage plans attached to the API stage (throttling, quotas, per-method throttles, API keys).",
+    why="HTTP APIs have no usage plans, per-client throttling or quotas: only stage and route throttling shared by every client exist.",
+    instead="Use stage/route throttling for the aggregate limit and enforce per-client quotas in a Lambda authorizer or the backend, or keep the API on REST.",
+    example="usagePlans:\n  - name: partners\n    throttle: {rateLimit: 50, burstLimit: 100}\n    quota: {limit: 100000, period: MONTH}\n    apiKeys: [{id: k1, name: acme}]",
+    use_instead="# HTTP APIs: one limit for everyone\nDefaultRouteSettings:\n  ThrottlingRateLimit: 50\n  ThrottlingBurstLimit: 100\n# per-client quotas move into a Lambda authorizer or the backend",
+)
+def usage_plan(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    key_routes = api_key_routes(ctx)
+    plans: list[tuple[str, dict, str]] = []
+    for i, plan in enumerate(items(ctx.bundle.get("usagePlans"))):
+        if isinstance(plan, dict):
+            plans.append((str(plan.get("name", plan.get("id", i))), plan, jp.join("/usagePlans", i)))
+    sam_plan, sam_ptr = ctx.prop("Auth", "UsagePlan")
+    if isinstance(sam_plan, dict) and str(sam_plan.get("CreateUsagePlan", "NONE")).upper() != "NONE":
+        plans.append((f"Auth.UsagePlan ({describe(sam_plan.get('CreateUsagePlan'))})", sam_plan, sam_ptr))
+    for name, props, ptr in ctx.related.get("AWS::ApiGateway::UsagePlan", ()):
+        plans.append((name, props, ptr))
+    for name, plan, ptr in plans:
+        text = _plan_text(plan)
+        if key_routes:
+            yield r.finding(
+                ptr,
+                f"usage plan {name} ({text}) limits API-key callers of {len(key_routes)} route"
+                f"{'s' if len(key_routes) > 1 else ''}; HTTP APIs have no per-client limits",
+                routes=key_routes,
+            )
+        else:
+            # Without a method that requires a key, a plan identifies no caller and limits nothing
+            # today: losing it changes nothing, so it is not a blocker.
+            yield r.finding(
+                ptr,
+                f"usage plan {name} ({text}) is attached, but no method requires an API key, so it limits "
+                "nothing today; HTTP APIs have no usage plans",
+                severity=Severity.WARNING,
+            )
+
+
+def _routes_text(a: Authorizer) -> str:
+    if not a.routes:
+        return "used by no route in this document"
+    return f"used by {len(a.routes)} route{'s' if len(a.routes) > 1 else ''}"
+
+
+@rule(
+    id="AGW203",
+    name="token-authorizer",
+    severity=Severity.INFO,
+    fact="§2.4,§6",
+    fixed_by="authorizers",
+    summary="Checks for TOKEN Lambda authorizers.",
+    why="HTTP APIs have no TOKEN authorizers; a REQUEST authorizer with payload format 1.0 and the same header as identity source receives a different event: the token is in `headers` and `identitySource`, and `methodArn` names the new API.",
+    instead="Use an HTTP REQUEST authorizer, payload format 1.0, identity source $request.header.<name>; make the function read the token from the 1.0 REQUEST event (convert writes the authorizer).",
+    example="x-amazon-apigateway-authorizer:\n  type: token\n  identitySource: method.request.header.Authorization\n  authorizerUri: arn:aws:apigateway:...:lambda:path/.../invocations",
+    use_instead="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: $request.header.Authorization\n  authorizerPayloadFormatVersion: '1.0'\n  authorizerUri: arn:aws:apigateway:...:lambda:path/.../invocations",
+)
+def token_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        if a.kind == "token":
+            source = a.get("identitySource") or "method.request.header.Authorization"
+            yield r.finding(
+                a.where("type"),
+                f"TOKEN authorizer {a.name} ({describe(source)}, {_routes_text(a)}) becomes a REQUEST authorizer "
+                "with payload 1.0: the function must read the token from the REQUEST event",
+                routes=a.routes,
+            )
+
+
+def pool_arns(a: Authorizer) -> list[str]:
+    arns = a.get("providerARNs")
+    if isinstance(arns, list):
+        return [describe(x) for x in arns]
+    return [describe(arns)] if arns else []
+
+
+@rule(
+    id="AGW204",
+    name="cognito-authorizer",
+    severity=Severity.WARNING,
+    fact="§7",
+    fixed_by="authorizers",
+    summary="Checks for Cognito user pool authorizers (COGNITO_USER_POOLS).",
+    why="HTTP APIs validate Cognito tokens with a JWT authorizer, which needs the issuer and an audience (the app client ids); REST accepted tokens from any app client of the pool.",
+    instead="Use a JWT authorizer with issuer https://cognito-idp.<region>.amazonaws.com/<poolId> and the app client ids as audience (convert writes it).",
+    example="x-amazon-apigateway-authorizer:\n  type: cognito_user_pools\n  providerARNs:\n    - arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC",
+    use_instead="x-amazon-apigateway-authorizer:\n  type: jwt\n  identitySource: $request.header.Authorization\n  jwtConfiguration:\n    issuer: https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC\n    audience: [4f1exampleclientid]",
+)
+def cognito_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    known: dict[str, list[str]] = {}
+    for pool in items(ctx.bundle.get("cognitoUserPools")):
+        pool = mapping(pool)
+        known[str(pool.get("userPoolArn"))] = [str(c) for c in items(pool.get("appClientIds"))]
+    for a in ctx.authorizers:
+        if a.kind != "cognito":
+            continue
+        arns = pool_arns(a)
+        clients = [c for arn in arns for c in known.get(arn, [])]
+        if clients:
+            audience = f"the bundle lists app client ids {', '.join(clients)}: they become the JWT audience"
+        elif ctx.bundle.get("cognitoUserPools") is not None:
+            audience = "the bundle lists no app client for its pool: the JWT audience must be given by hand"
+        else:
+            audience = "this input does not say which app clients call the API: the JWT audience must be given by hand"
+        yield r.finding(
+            a.where("type"),
+            f"Cognito authorizer {a.name} ({_routes_text(a)}) becomes a JWT authorizer; {audience}",
+            routes=a.routes,
+        )
+
+
+@rule(
+    id="AGW205",
+    name="cognito-multiple-pools",
+    severity=Severity.WARNING,
+    fact="§7",
+    fixed_by="authorizers",
+    summary="Checks for Cognito authorizers that accept tokens from several user pools (more than one providerARN).",
+    why="A JWT authorizer has exactly one issuer, and a route can use only one authorizer: tokens from the other pools would be rejected.",
+    instead="Create one JWT authorizer per pool and split the routes, or front them with a Lambda authorizer that accepts every issuer.",
+    example="x-amazon-apigateway-authorizer:\n  type: cognito_user_pools\n  providerARNs:\n    - arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Staff\n    - arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Customers",
+    use_instead="# one JWT authorizer per issuer; each route picks one\nstaffJwt:   {type: jwt, jwtConfiguration: {issuer: https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Staff, audience: [...]}}\ncustomerJwt: {type: jwt, jwtConfiguration: {issuer: https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Customers, audience: [...]}}",
+)
+def cognito_multiple_pools(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        arns = pool_arns(a)
+        if a.kind == "cognito" and len(arns) > 1:
+            yield r.finding(
+                a.where("providerARNs"),
+                f"Cognito authorizer {a.name} accepts {len(arns)} user pools; a JWT authorizer has one issuer",
+                routes=a.routes,
+            )
+
+
+@rule(
+    id="AGW206",
+    name="identity-validation-expression",
+    severity=Severity.WARNING,
+    fact="§2.4,§6",
+    fixed_by="authorizers",
+    summary="Checks for authorizers with an identityValidationExpression.",
+    why="HTTP APIs do not support identityValidationExpression: the regex pre-check of the token (or the aud check of a Cognito authorizer) is dropped, so the Lambda authorizer is invoked for malformed tokens.",
+    instead="Do the same check at the start of the Lambda authorizer, or (Cognito) list the accepted audiences in the JWT authorizer.",
+    example="x-amazon-apigateway-authorizer:\n  type: token\n  identityValidationExpression: ^Bearer [-0-9a-zA-Z._]+$",
+    use_instead="# no pre-check: the Lambda authorizer tests the token format first\n# and returns Unauthorized when it does not match",
+)
+def identity_validation_expression(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        expr = a.get("identityValidationExpression")
+        if expr:
+            yield r.finding(
+                a.where("identityValidationExpression"),
+                f"authorizer {a.name} pre-checks tokens with {describe(expr)!r}; HTTP APIs drop the check",
+                routes=a.routes,
+            )
+
+
+@rule(
+    id="AGW207",
+    name="multiple-security-requirements",
+    severity=Severity.BLOCKER,
+    fact="§3",
+    fixed_by="authorizers",
+    summary="Checks for operations with more than one security requirement, or several schemes in one requirement (a warning when the extras are only API keys).",
+    why="HTTP API import rejects operations with more than one security requirement: each route has at most one authorization type (IAM, Lambda authorizer or JWT).",
+    instead="Pick one authorizer per route (a Lambda authorizer can combine several checks); API key alternatives disappear with API keys.",
+    example="paths:\n  /books:\n    get:\n      security:\n        - cognito: []\n        - sigv4: []",
+    use_instead="paths:\n  /books:\n    get:\n      security:\n        - cognitoJwt: []",
+)
+def multiple_security_requirements(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    keys = api_key_schemes(ctx)
+    groups: dict[tuple[str, Severity, str], list[str]] = {}
+    for o in ctx.ops:
+        reqs = [req for req in o.security if isinstance(req, dict)]
+        if len(reqs) < 2 and all(len(req) < 2 for req in reqs):
+            continue
+        remaining = [sorted(set(req) - keys) for req in reqs]
+        remaining = [req for req in remaining if req]
+        distinct = {tuple(req) for req in remaining}
+        if len(distinct) > 1 or any(len(req) > 1 for req in remaining):
+            names = " | ".join(" + ".join(req) for req in sorted(distinct))
+            groups.setdefault((o.security_pointer, Severity.BLOCKER, names), []).append(o.route)
+        else:
+            names = " + ".join(sorted({k for req in reqs for k in req}))
+            groups.setdefault((o.security_pointer, Severity.WARNING, names), []).append(o.route)
+    for (ptr, severity, names), routes in groups.items():
+        where = routes[0] if len(routes) == 1 else f"{len(routes)} routes ({route_list(routes)})"
+        if severity is Severity.BLOCKER:
+            message = f"{where}: several security schemes ({names}); an HTTP route takes exactly one"
+        else:
+            message = f"{where}: several security schemes ({names}), but the extras are API keys, which go away"
+        yield r.finding(ptr, message, routes=routes, severity=severity)
+
+
+def _ttl(a: Authorizer) -> tuple[int | None, str]:
+    """The cache TTL in seconds (None when only known at deploy time) and how it is known."""
+    if not a.has("authorizerResultTtlInSeconds"):
+        return 300, "unset: REST's default is 300 s"
+    value = a.get("authorizerResultTtlInSeconds")
+    ttl = as_int(value)
+    if ttl is None:
+        return None, f"set by {describe(value)}"
+    return ttl, f"{ttl} s"
+
+
+@rule(
+    id="AGW208",
+    name="authorizer-caching",
+    severity=Severity.INFO,
+    fact="§6",
+    fixed_by="authorizers",
+    summary="Checks for Lambda authorizers that cache results (authorizerResultTtlInSeconds > 0, or unset: REST's default is 300).",
+    why="HTTP API authorizer caching keys on the identity sources only: a cached allow or simple response applies to every route with the same identity values.",
+    instead="Add $context.routeKey to the identity sources to cache per route, or return policies valid for every route.",
+    example="x-amazon-apigateway-authorizer:\n  type: token\n  authorizerResultTtlInSeconds: 300",
+    use_instead="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: $request.header.Authorization, $context.routeKey\n  authorizerResultTtlInSeconds: 300",
+)
+def authorizer_caching(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        if a.kind not in ("token", "request"):
+            continue
+        ttl, how = _ttl(a)
+        if ttl == 0:
+            continue
+        yield r.finding(
+            a.where("authorizerResultTtlInSeconds"),
+            f"authorizer {a.name} caches results ({how}); on HTTP APIs the cache key is the identity sources, "
+            "so add $context.routeKey to cache per route",
+            routes=a.routes,
+        )
+
+
+_SOURCE_PREFIXES = (
+    ("method.request.header.", "$request.header."),
+    ("method.request.querystring.", "$request.querystring."),
+    ("stageVariables.", "$stageVariables."),
+    ("context.", "$context."),
+)
+
+
+def translate_identity_source(value: str) -> str:
+    """REST identity sources (comma-separated) in HTTP spelling."""
+    out = []
+    for part in re.split(r"\s*,\s*", value.strip()):
+        for rest, http in _SOURCE_PREFIXES:
+            if part.startswith(rest):
+                part = http + part[len(rest):]
+                break
+        out.append(part)
+    return ", ".join(p for p in out if p)
+
+
+@rule(
+    id="AGW209",
+    name="request-authorizer",
+    severity=Severity.INFO,
+    fact="§6",
+    fixed_by="authorizers",
+    summary="Checks for REQUEST Lambda authorizers.",
+    why="HTTP REQUEST authorizers take identity sources as $request.header.X / $request.querystring.X / $context.X / $stageVariables.X, and payload 1.0 is the REST-compatible event.",
+    instead="Use an HTTP REQUEST authorizer with payload format 1.0 and the translated identity sources (convert writes it).",
+    example="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: method.request.header.Auth, method.request.querystring.token",
+    use_instead="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: $request.header.Auth, $request.querystring.token\n  authorizerPayloadFormatVersion: '1.0'",
+)
+def request_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        if a.kind != "request":
+            continue
+        source = a.get("identitySource")
+        if isinstance(source, str) and source.strip():
+            detail = f"identity sources become {translate_identity_source(source)}"
+        elif is_opaque(source):
+            detail = f"identity sources set by {describe(source)} must be translated by hand"
+        else:
+            detail = "no identity source: HTTP caching needs at least one"
+        yield r.finding(
+            a.where("type"),
+            f"REQUEST authorizer {a.name} ({_routes_text(a)}) moves with payload 1.0; {detail}",
+            routes=a.routes,
+        )
+
+
+RULES = (
+    api_key_required,
+    usage_plan,
+    token_authorizer,
+    cognito_authorizer,
+    cognito_multiple_pools,
+    identity_validation_expression,
+    multiple_security_requirements,
+    authorizer_caching,
+    request_authorizer,
+)

@@ -1,0 +1,450 @@
+"""Integrations (fact sheet §2.3, §5, §9, §13)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+from apigw_migrate.checks.context import Op, as_int, as_text, context, describe, lower, mapping, route_list, truthy
+from apigw_migrate.checks.cors import cors_options
+from apigw_migrate.checks.rule import Rule, rule
+from apigw_migrate.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from apigw_migrate.load import Source
+
+_SUBSTITUTION = re.compile(r"\$\{[^}]*\}")
+_SERVICE_ARN = re.compile(r"^arn:[^:]*:apigateway:[^:]*:(?P<service>[^:]+):(?P<form>action|path)/(?P<rest>.*)$")
+_ACTION_IN_TEXT = re.compile(r"Action=([A-Za-z]+)")
+
+# (service in the integration uri, action) → HTTP API integrationSubtype (fact sheet §9).
+SUBTYPES = {
+    ("sqs", "SendMessage"): "SQS-SendMessage",
+    ("sqs", "ReceiveMessage"): "SQS-ReceiveMessage",
+    ("sqs", "DeleteMessage"): "SQS-DeleteMessage",
+    ("sqs", "PurgeQueue"): "SQS-PurgeQueue",
+    ("events", "PutEvents"): "EventBridge-PutEvents",
+    ("kinesis", "PutRecord"): "Kinesis-PutRecord",
+    ("states", "StartExecution"): "StepFunctions-StartExecution",
+    ("states", "StartSyncExecution"): "StepFunctions-StartSyncExecution",
+    ("sync-states", "StartSyncExecution"): "StepFunctions-StartSyncExecution",
+    ("states", "StopExecution"): "StepFunctions-StopExecution",
+    ("appconfig", "GetConfiguration"): "AppConfig-GetConfiguration",
+}
+
+
+def uri_text(op: Op) -> str:
+    return (as_text((op.integration or {}).get("uri")) or "").strip()
+
+
+def is_lambda_uri(uri: str) -> bool:
+    return ":lambda:path/" in uri or ":function:" in uri
+
+
+def service_action(op: Op) -> tuple[str | None, str | None]:
+    """The AWS service and action an `aws` integration calls, from its uri (and, for path URIs, its mapping)."""
+    uri = _SUBSTITUTION.sub("X", uri_text(op))
+    m = _SERVICE_ARN.match(uri)
+    if not m:
+        return None, None
+    service, form, rest = m.group("service"), m.group("form"), m.group("rest")
+    if form == "action":
+        return service, re.split(r"[&?/]", rest, maxsplit=1)[0] or None
+    integ = op.integration or {}
+    for key, value in mapping(integ.get("requestParameters")).items():
+        if str(key).lower() == "integration.request.querystring.action" and isinstance(value, str):
+            return service, value.strip("'") or None
+    for template in mapping(integ.get("requestTemplates")).values():
+        found = _ACTION_IN_TEXT.search(as_text(template) or "")
+        if found:
+            return service, found.group(1)
+    return service, None
+
+
+def subtype(op: Op) -> tuple[str | None, str | None, str | None]:
+    service, action = service_action(op)
+    return service, action, SUBTYPES.get((service or "", action or ""))
+
+
+def _uri_pointer(op: Op) -> str:
+    return op.iat("uri") if op.integration and "uri" in op.integration else op.integration_pointer
+
+
+def _aws_service_ops(src: "Source") -> Iterator[tuple[Op, str | None, str | None, str | None]]:
+    for o in context(src).ops:
+        if o.itype == "aws" and not is_lambda_uri(uri_text(o)):
+            yield (o, *subtype(o))
+
+
+@rule(
+    id="AGW301",
+    name="aws-integration-with-subtype",
+    severity=Severity.WARNING,
+    fact="§9",
+    fixed_by="integrations",
+    summary="Checks for AWS service integrations that an HTTP API integrationSubtype can replace (SQS, EventBridge, Kinesis PutRecord, Step Functions, AppConfig).",
+    why="HTTP APIs call these services through first-class integrations (integrationSubtype, AWS_PROXY, payload 1.0) with parameter mappings instead of VTL templates: the request template must be rewritten as service parameters and the client receives the service's response as it is.",
+    instead="Use an AWS_PROXY integration with the named integrationSubtype, credentialsArn and requestParameters for the service parameters (convert writes a draft).",
+    example="x-amazon-apigateway-integration:\n  type: aws\n  httpMethod: POST\n  uri: arn:aws:apigateway:us-east-1:sqs:action/SendMessage\n  credentials: arn:aws:iam::123456789012:role/apigw-sqs\n  requestTemplates:\n    application/json: Action=SendMessage&QueueUrl=...&MessageBody=$input.body",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  integrationSubtype: SQS-SendMessage\n  payloadFormatVersion: '1.0'\n  credentials: arn:aws:iam::123456789012:role/apigw-sqs\n  requestParameters:\n    QueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/orders\n    MessageBody: $request.body",
+)
+def aws_integration_with_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, service, action, sub in _aws_service_ops(src):
+        if sub:
+            yield r.finding(
+                _uri_pointer(o),
+                f"{o.route}: AWS integration {service} {action} can become integrationSubtype {sub}; "
+                "its VTL request template must be rewritten as service parameters",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW302",
+    name="aws-integration-without-subtype",
+    severity=Severity.BLOCKER,
+    fact="§9",
+    fixed_by=None,
+    summary="Checks for AWS service integrations (DynamoDB, S3, SNS, Kinesis PutRecords, …) that no HTTP API integrationSubtype covers.",
+    why="HTTP APIs have no generic AWS integration and no VTL: these routes have no HTTP equivalent.",
+    instead="Put a small Lambda function between the route and the service, or keep the API on REST.",
+    example="x-amazon-apigateway-integration:\n  type: aws\n  httpMethod: POST\n  uri: arn:aws:apigateway:us-east-1:dynamodb:action/PutItem\n  requestTemplates:\n    application/json: '{\"TableName\": \"books\", \"Item\": {...}}'",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '1.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:put-book/invocations",
+)
+def aws_integration_without_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, service, action, sub in _aws_service_ops(src):
+        if sub:
+            continue
+        if service is None:
+            what = f"an AWS integration whose service cannot be read from its uri ({describe(o.integration.get('uri') if o.integration else None)})"
+        else:
+            what = f"AWS integration {service} {action or '(action not found)'}"
+        yield r.finding(
+            _uri_pointer(o),
+            f"{o.route}: {what} has no HTTP API integrationSubtype",
+            routes=[o.route],
+        )
+
+
+@rule(
+    id="AGW303",
+    name="lambda-non-proxy-integration",
+    severity=Severity.BLOCKER,
+    fact="§2.3",
+    fixed_by=None,
+    summary="Checks for Lambda integrations of type aws (non-proxy, with VTL request/response mapping).",
+    why="HTTP APIs only have Lambda proxy integrations: the VTL request and response templates would not run, so the function would receive a different event and its output would not be mapped.",
+    instead="Change the function to the proxy event and response (payload 1.0 or 2.0) and move the template logic into it, or keep the route on REST.",
+    example="x-amazon-apigateway-integration:\n  type: aws\n  httpMethod: POST\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:books/invocations\n  requestTemplates:\n    application/json: '{\"id\": \"$input.params(''id'')\"}'",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  payloadFormatVersion: '1.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:books/invocations",
+)
+def lambda_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        if o.itype == "aws" and is_lambda_uri(uri_text(o)):
+            templated = bool(mapping(o.integration.get("requestTemplates"))) if o.integration else False
+            detail = "with VTL request templates" if templated else "(custom integration)"
+            yield r.finding(
+                o.integration_pointer,
+                f"{o.route}: non-proxy Lambda integration {detail}; HTTP APIs only invoke Lambda as a proxy",
+                routes=[o.route],
+            )
+
+
+def _has_templates(templates: object) -> bool:
+    return any((as_text(t) or "").strip() not in ("", "{}") for t in mapping(templates).values())
+
+
+@rule(
+    id="AGW304",
+    name="http-non-proxy-integration",
+    severity=Severity.BLOCKER,
+    fact="§2.3",
+    fixed_by="integrations",
+    summary="Checks for HTTP integrations of type http (non-proxy): a blocker with request/response templates, a warning when they only map parameters.",
+    why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated.",
+    instead="Use HTTP_PROXY with parameter mappings (convert does this when there is no template), or move template logic into the backend.",
+    example="x-amazon-apigateway-integration:\n  type: http\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  requestParameters:\n    integration.request.header.x-source: \"'gateway'\"\n  responses:\n    default: {statusCode: '200'}",
+    use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  payloadFormatVersion: '1.0'\n  requestParameters:\n    overwrite:header.x-source: gateway",
+)
+def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        if o.itype != "http" or o.integration is None:
+            continue
+        integ = o.integration
+        templated = _has_templates(integ.get("requestTemplates")) or any(
+            _has_templates(mapping(resp).get("responseTemplates")) for resp in mapping(integ.get("responses")).values()
+        )
+        if templated:
+            yield r.finding(
+                o.integration_pointer,
+                f"{o.route}: non-proxy HTTP integration with VTL templates; HTTP APIs cannot transform bodies",
+                routes=[o.route],
+            )
+        else:
+            yield r.finding(
+                o.integration_pointer,
+                f"{o.route}: non-proxy HTTP integration without templates; it can become HTTP_PROXY, "
+                "but error responses are no longer selected by pattern",
+                routes=[o.route],
+                severity=Severity.WARNING,
+            )
+
+
+@rule(
+    id="AGW305",
+    name="mock-integration",
+    severity=Severity.BLOCKER,
+    fact="§1",
+    fixed_by=None,
+    summary="Checks for MOCK integrations, other than CORS-only OPTIONS methods.",
+    why="HTTP APIs have no mock integrations: the route would need a real backend to answer.",
+    instead="Answer from a small Lambda function or a static backend, or keep the route on REST.",
+    example="x-amazon-apigateway-integration:\n  type: mock\n  requestTemplates:\n    application/json: '{\"statusCode\": 200}'\n  responses:\n    default:\n      statusCode: '200'\n      responseTemplates:\n        application/json: '{\"status\": \"ok\"}'",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '2.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:status/invocations",
+)
+def mock_integration(src: "Source", r: Rule) -> Iterator[Finding]:
+    handled = {o.op.pointer for o in cors_options(context(src))}
+    for o in context(src).ops:
+        if o.itype == "mock" and o.pointer not in handled:
+            yield r.finding(
+                o.integration_pointer,
+                f"{o.route}: MOCK integration; HTTP APIs need a real backend to answer",
+                routes=[o.route],
+            )
+
+
+def _proxy_leftovers(integ: dict) -> list[str]:
+    found = []
+    if _has_templates(integ.get("requestTemplates")):
+        found.append("requestTemplates")
+    for key, resp in mapping(integ.get("responses")).items():
+        resp = mapping(resp)
+        if key != "default" or _has_templates(resp.get("responseTemplates")) or resp.get("responseParameters"):
+            found.append("responses")
+            break
+    return found
+
+
+@rule(
+    id="AGW306",
+    name="integration-templates-ignored",
+    severity=Severity.WARNING,
+    fact="§2.3",
+    fixed_by="cleanup",
+    summary="Checks for request templates and integration responses on proxy integrations.",
+    why="HTTP API import drops requestTemplates, responses and passthroughBehavior from proxy integrations; whatever they were meant to do (error mapping by pattern, header mapping) does not happen.",
+    instead="Remove them (convert does) and make sure the backend returns the final status codes and headers.",
+    example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  uri: arn:aws:apigateway:...:lambda:path/.../invocations\n  responses:\n    '.*NotFound.*': {statusCode: '404'}",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  uri: arn:aws:apigateway:...:lambda:path/.../invocations\n  payloadFormatVersion: '1.0'\n# the function returns statusCode 404 itself",
+)
+def integration_templates_ignored(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        if o.itype in ("aws_proxy", "http_proxy") and o.integration is not None:
+            # A lone `responses: {default: {statusCode: 200}}` and `passthroughBehavior:
+            # when_no_match` are what every REST export writes: they mean nothing, so no finding.
+            leftovers = _proxy_leftovers(o.integration)
+            if leftovers:
+                yield r.finding(
+                    o.iat(leftovers[0]),
+                    f"{o.route}: {' and '.join(leftovers)} on a proxy integration are dropped by HTTP APIs",
+                    routes=[o.route],
+                )
+
+
+@rule(
+    id="AGW307",
+    name="content-handling",
+    severity=Severity.WARNING,
+    fact="§2.3",
+    fixed_by="cleanup",
+    summary="Checks for contentHandling CONVERT_TO_TEXT / CONVERT_TO_BINARY on integrations and integration responses.",
+    why="HTTP APIs do not convert payloads between text and binary: the backend receives and must return bodies as they are.",
+    instead="Make the backend handle base64 encoding itself (Lambda: isBase64Encoded).",
+    example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  contentHandling: CONVERT_TO_TEXT",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '2.0'\n# the function decodes event.body when event.isBase64Encoded is true",
+)
+def content_handling(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        integ = o.integration
+        if integ is None:
+            continue
+        places = [(integ.get("contentHandling"), o.iat("contentHandling"))]
+        for key, resp in mapping(integ.get("responses")).items():
+            places.append((mapping(resp).get("contentHandling"), o.iat("responses", key, "contentHandling")))
+        for value, ptr in places:
+            if str(value).upper().startswith("CONVERT_TO"):
+                yield r.finding(ptr, f"{o.route}: contentHandling {value} is not applied by HTTP APIs", routes=[o.route])
+
+
+@rule(
+    id="AGW308",
+    name="cache-key-parameters",
+    severity=Severity.WARNING,
+    fact="§2.3",
+    fixed_by="cleanup",
+    summary="Checks for integrations with cacheKeyParameters.",
+    why="HTTP APIs have no response cache, so cache keys have no meaning and cached responses are no longer served.",
+    instead="Cache in the backend or in a CloudFront distribution in front of the HTTP API.",
+    example="x-amazon-apigateway-integration:\n  cacheKeyParameters: [method.request.path.id]\n  cacheNamespace: abc123",
+    use_instead="# no API cache: CloudFront cache policy with the id in the cache key,\n# or caching in the backend",
+)
+def cache_key_parameters(src: "Source", r: Rule) -> Iterator[Finding]:
+    # cacheNamespace alone is written into every export (it defaults to the resource id) and
+    # means nothing without cache keys, so only non-empty cacheKeyParameters count.
+    for o in context(src).ops:
+        keys = (o.integration or {}).get("cacheKeyParameters")
+        if keys:
+            shown = ", ".join(map(describe, keys)) if isinstance(keys, list) else describe(keys)
+            yield r.finding(
+                o.iat("cacheKeyParameters"),
+                f"{o.route}: responses are cached by {shown}; HTTP APIs have no cache",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW309",
+    name="tls-insecure-skip-verification",
+    severity=Severity.WARNING,
+    fact="§2.3",
+    fixed_by="cleanup",
+    summary="Checks for tlsConfig.insecureSkipVerification on integrations.",
+    why="HTTP APIs always verify the certificates of public HTTP backends: a backend with a self-signed or mismatched certificate would fail with 5xx.",
+    instead="Give the backend a certificate from a trusted CA before switching (serverNameToVerify exists for private integrations).",
+    example="x-amazon-apigateway-integration:\n  type: http_proxy\n  uri: https://legacy.internal.example.com/{proxy}\n  tlsConfig: {insecureSkipVerification: true}",
+    use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  uri: https://legacy.example.com/{proxy}   # with a publicly trusted certificate",
+)
+def tls_insecure_skip_verification(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        tls = mapping((o.integration or {}).get("tlsConfig"))
+        if "insecureSkipVerification" in tls and truthy(tls["insecureSkipVerification"]) is not False:
+            yield r.finding(
+                o.iat("tlsConfig", "insecureSkipVerification"),
+                f"{o.route}: backend certificate checks are skipped today; HTTP APIs always verify them",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW310",
+    name="response-streaming",
+    severity=Severity.BLOCKER,
+    fact="§1,§2.3",
+    fixed_by=None,
+    summary="Checks for integrations with responseTransferMode STREAM.",
+    why="HTTP APIs cannot stream responses: the whole response is buffered and the 30 s timeout applies.",
+    instead="Keep streaming routes on REST, or use Lambda function URLs with response streaming.",
+    example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  responseTransferMode: STREAM\n  timeoutInMillis: 300000",
+    use_instead="# no streaming on HTTP APIs: a Lambda function URL with InvokeMode RESPONSE_STREAM",
+)
+def response_streaming(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        mode = (o.integration or {}).get("responseTransferMode")
+        if str(mode).upper() == "STREAM":
+            yield r.finding(
+                o.iat("responseTransferMode"),
+                f"{o.route}: the response is streamed; HTTP APIs buffer responses",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW311",
+    name="vpc-link-v1",
+    severity=Severity.WARNING,
+    fact="§2.3,appx",
+    fixed_by="integrations",
+    summary="Checks for private integrations through a REST VPC link (connectionType VPC_LINK), V1 or with an integrationTarget.",
+    why="HTTP APIs need a VPC link V2 (subnets and security groups) and the load balancer listener ARN as uri; a REST V1 link id and the NLB DNS name are not valid there.",
+    instead="Create a VPC link V2 and point the integration at the NLB/ALB listener ARN (convert leaves placeholders to fill).",
+    example="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: abc123\n  uri: http://my-nlb-123.elb.us-east-1.amazonaws.com/{proxy}",
+    use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: v2link1   # a VPC link V2\n  uri: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/my-nlb/123/456\n  payloadFormatVersion: '1.0'",
+)
+def vpc_link_v1(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    links = {str(mapping(v).get("id")): mapping(v) for v in ctx.bundle.get("vpcLinks") or [] if isinstance(v, dict)}
+    for o in ctx.ops:
+        integ = o.integration or {}
+        if lower(integ.get("connectionType")) != "vpc_link":
+            continue
+        link_id = integ.get("connectionId")
+        link = links.get(str(link_id))
+        detail = f"VPC link {describe(link_id)}"
+        if link:
+            targets = ", ".join(describe(t) for t in link.get("targetArns") or [])
+            detail += f" ({link.get('name', '')}{'; targets ' + targets if targets else ''})"
+        if integ.get("integrationTarget"):
+            message = f"{o.route}: private integration through {detail} to {describe(integ['integrationTarget'])}; the HTTP API needs a VPC link V2 and the listener ARN as uri"
+        else:
+            message = f"{o.route}: private integration through REST {detail}; HTTP APIs need a VPC link V2 and the load balancer listener ARN instead of {describe(integ.get('uri'))}"
+        yield r.finding(o.iat("connectionType"), message, routes=[o.route])
+
+
+@rule(
+    id="AGW312",
+    name="integration-timeout-over-30s",
+    severity=Severity.WARNING,
+    fact="§13",
+    fixed_by="integrations",
+    summary="Checks for integration timeouts above 30 seconds (timeoutInMillis > 30000).",
+    why="HTTP API integrations time out after at most 30 s; longer requests would fail with 504.",
+    instead="Keep requests under 30 s (asynchronous pattern: accept, queue, poll), or keep the route on REST.",
+    example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  timeoutInMillis: 60000",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  timeoutInMillis: 30000",
+)
+def integration_timeout_over_30s(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o in context(src).ops:
+        timeout = as_int((o.integration or {}).get("timeoutInMillis"))
+        if timeout is not None and timeout > 30000:
+            yield r.finding(
+                o.iat("timeoutInMillis"),
+                f"{o.route}: integration timeout {timeout} ms; HTTP APIs stop at 30000 ms",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW313",
+    name="lambda-payload-format",
+    severity=Severity.INFO,
+    fact="§5",
+    fixed_by="integrations",
+    summary="Checks for Lambda proxy integrations (their event and response formats change).",
+    why="HTTP APIs send payload format 1.0 (closest to REST) or 2.0 (no multiValueHeaders, comma-joined duplicates, cookies array, requestContext.http) to Lambda; code written for the REST event may break under 2.0.",
+    instead="Use payloadFormatVersion 1.0 to keep the REST event (convert's default), or update the function for 2.0.",
+    example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  uri: arn:aws:apigateway:...:lambda:path/.../invocations",
+    use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  uri: arn:aws:apigateway:...:lambda:path/.../invocations\n  payloadFormatVersion: '1.0'",
+)
+def lambda_payload_format(src: "Source", r: Rule) -> Iterator[Finding]:
+    lambdas = [o for o in context(src).ops if o.itype == "aws_proxy" and is_lambda_uri(uri_text(o))]
+    if not lambdas:
+        return
+    routes = [o.route for o in lambdas]
+    two = [o.route for o in lambdas if str((o.integration or {}).get("payloadFormatVersion")) == "2.0"]
+    detail = (
+        f"; {len(two)} already ask for 2.0 ({route_list(two)}): their functions must read the 2.0 event"
+        if two
+        else "; with payload 1.0 the functions keep the REST event (requestContext.resourceId is null)"
+    )
+    yield r.finding(
+        lambdas[0].integration_pointer,
+        f"{len(routes)} Lambda proxy route{'s get' if len(routes) > 1 else ' gets'} the HTTP API event ({route_list(routes)}){detail}",
+        routes=routes,
+    )
+
+
+RULES = (
+    aws_integration_with_subtype,
+    aws_integration_without_subtype,
+    lambda_non_proxy_integration,
+    http_non_proxy_integration,
+    mock_integration,
+    integration_templates_ignored,
+    content_handling,
+    cache_key_parameters,
+    tls_insecure_skip_verification,
+    response_streaming,
+    vpc_link_v1,
+    integration_timeout_over_30s,
+    lambda_payload_format,
+)

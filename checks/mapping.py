@@ -1,0 +1,225 @@
+"""Parameter mapping (fact sheet §4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from apigw_migrate.checks.context import Op, context, mapping
+from apigw_migrate.checks.cors import cors_options
+from apigw_migrate.checks.rule import Rule, rule
+from apigw_migrate.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from apigw_migrate.load import Source
+
+# Headers an HTTP API refuses to map (fact sheet §4.1). "host" is not in AWS's list; it is
+# included because API Gateway sets it from the backend URL [U].
+RESERVED_HEADERS = {
+    "authorization",
+    "connection",
+    "content-encoding",
+    "content-length",
+    "content-location",
+    "forwarded",
+    "keep-alive",
+    "origin",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "via",
+    "host",
+}
+RESERVED_PREFIXES = ("access-control-", "apigw-", "x-amz-", "x-amzn-")
+
+# $context variables REST has and HTTP APIs lack (fact sheet §11; the last ones [U]).
+REST_ONLY_CONTEXT = (
+    "resourceId",
+    "resourcePath",
+    "identity.apiKey",
+    "identity.apiKeyId",
+    "error.validationErrorString",
+    "requestOverride.",
+    "responseOverride.",
+    "authorize.",
+    "authenticate.",
+    "authorizer.integrationLatency",
+    "authorizer.integrationStatus",
+    "authorizer.latency",
+    "authorizer.requestId",
+    "authorizer.status",
+    "waf.",
+    "wafResponseCode",
+    "webaclArn",
+    "xrayTraceId",
+    "isCanaryRequest",
+)
+
+
+def rest_only_context(name: str) -> bool:
+    """Whether `name` (without ``context.``) is a REST-only $context variable."""
+    return any(name == v or (v.endswith(".") and name.startswith(v)) for v in REST_ONLY_CONTEXT)
+
+
+def _request_mappings(src: "Source") -> Iterator[tuple[Op, str, str, str]]:
+    """(operation, target, source, pointer) for every integration request parameter mapping."""
+    for o in context(src).ops:
+        if o.integration is None or o.itype == "mock":
+            continue
+        params = o.integration.get("requestParameters")
+        if not isinstance(params, dict):
+            continue
+        for target, source in params.items():
+            yield o, str(target), source if isinstance(source, str) else "", o.iat("requestParameters", target)
+
+
+@rule(
+    id="AGW401",
+    name="multivalue-parameter-source",
+    severity=Severity.WARNING,
+    fact="§4.2",
+    fixed_by="parameters",
+    summary="Checks for parameter mappings from multi-value sources (method.request.multivaluequerystring.X, method.request.multivalueheader.X).",
+    why="HTTP APIs have no multi-value sources: $request.querystring.X / $request.header.X give the repeated values comma-joined [U], so a backend parsing a list sees one string.",
+    instead="Map $request.querystring.X / $request.header.X and split on commas in the backend.",
+    example="requestParameters:\n  integration.request.querystring.tag: method.request.multivaluequerystring.tag",
+    use_instead="requestParameters:\n  overwrite:querystring.tag: $request.querystring.tag   # a,b,c",
+)
+def multivalue_parameter_source(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, target, source, ptr in _request_mappings(src):
+        if source.startswith(("method.request.multivaluequerystring.", "method.request.multivalueheader.")):
+            yield r.finding(ptr, f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them", routes=[o.route])
+
+
+def reserved_header(name: str) -> bool:
+    lname = name.lower()
+    return lname in RESERVED_HEADERS or lname.startswith(RESERVED_PREFIXES)
+
+
+@rule(
+    id="AGW402",
+    name="reserved-header-target",
+    severity=Severity.BLOCKER,
+    fact="§4.1",
+    fixed_by="parameters",
+    summary="Checks for parameter mappings into headers HTTP APIs reserve (Authorization, Host-like, X-Forwarded-*, x-amz-*, access-control-*, …).",
+    why="HTTP APIs refuse mappings that set reserved headers, so the backend would not receive the value.",
+    instead="Send the value under another header name and read it there in the backend.",
+    example="requestParameters:\n  integration.request.header.Authorization: \"'Basic c2VjcmV0'\"",
+    use_instead="requestParameters:\n  overwrite:header.x-backend-auth: Basic c2VjcmV0   # the backend reads x-backend-auth",
+)
+def reserved_header_target(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, target, source, ptr in _request_mappings(src):
+        if target.lower().startswith("integration.request.header."):
+            name = target[len("integration.request.header."):]
+            if reserved_header(name):
+                yield r.finding(ptr, f"{o.route}: maps into reserved header {name}; HTTP APIs cannot set it", routes=[o.route])
+
+
+@rule(
+    id="AGW403",
+    name="body-jsonpath-source",
+    severity=Severity.INFO,
+    fact="§4.1",
+    fixed_by="parameters",
+    summary="Checks for parameter mappings from a JSONPath into the request body (method.request.body.X).",
+    why="HTTP APIs evaluate body JSONPaths on the first 100 KB of the body only, without recursive descent or filters.",
+    instead="Map $request.body.X (convert does) and keep the value within the first 100 KB, or read it in the backend.",
+    example="requestParameters:\n  integration.request.header.x-order: method.request.body.order.id",
+    use_instead="requestParameters:\n  overwrite:header.x-order: $request.body.order.id",
+)
+def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, target, source, ptr in _request_mappings(src):
+        if source.startswith("method.request.body."):
+            yield r.finding(
+                ptr,
+                f"{o.route}: {target} reads {source[len('method.request.body.'):]} from the body; HTTP APIs read only its first 100 KB",
+                routes=[o.route],
+            )
+
+
+@rule(
+    id="AGW404",
+    name="path-parameter-target",
+    severity=Severity.WARNING,
+    fact="§4.2",
+    fixed_by="parameters",
+    summary="Checks for parameter mappings into integration path parameters (integration.request.path.X).",
+    why="HTTP API mappings cannot set a single path parameter; only the whole path can be overwritten.",
+    instead="Put {X} into the HTTP integration URI, or overwrite:path with the full backend path.",
+    example="uri: https://backend.example.com/items/{id}\nrequestParameters:\n  integration.request.path.id: method.request.path.itemId",
+    use_instead="uri: https://backend.example.com/items/{itemId}\n# or: requestParameters: {overwrite:path: /items/$request.path.itemId}",
+)
+def path_parameter_target(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, target, source, ptr in _request_mappings(src):
+        if target.startswith("integration.request.path."):
+            name = target[len("integration.request.path."):]
+            yield r.finding(ptr, f"{o.route}: sets path parameter {{{name}}} from {source or 'a value'}; HTTP APIs can only overwrite the whole path", routes=[o.route])
+
+
+@rule(
+    id="AGW405",
+    name="context-variable-unavailable",
+    severity=Severity.WARNING,
+    fact="§4.2,§11",
+    fixed_by="parameters",
+    summary="Checks for mappings from $context variables that HTTP APIs lack (resourceId, resourcePath, identity.apiKey, xrayTraceId, …).",
+    why="The variable does not exist on HTTP APIs, so the backend would receive an empty value.",
+    instead="Use an HTTP counterpart ($context.routeKey for resourcePath) or drop the mapping.",
+    example="requestParameters:\n  integration.request.header.x-resource: context.resourcePath",
+    use_instead="requestParameters:\n  overwrite:header.x-route: $context.routeKey",
+)
+def context_variable_unavailable(src: "Source", r: Rule) -> Iterator[Finding]:
+    for o, target, source, ptr in _request_mappings(src):
+        if source.startswith("context.") and rest_only_context(source[len("context."):]):
+            yield r.finding(ptr, f"{o.route}: {target} reads ${source}, which HTTP APIs do not have", routes=[o.route])
+    for o in context(src).ops:
+        for key, resp in mapping((o.integration or {}).get("responses")).items():
+            for name, source in mapping(mapping(resp).get("responseParameters")).items():
+                if isinstance(source, str) and source.startswith("context.") and rest_only_context(source[8:]):
+                    ptr = o.iat("responses", key, "responseParameters", name)
+                    yield r.finding(ptr, f"{o.route}: {name} reads ${source}, which HTTP APIs do not have", routes=[o.route])
+
+
+@rule(
+    id="AGW406",
+    name="response-parameter-mapping",
+    severity=Severity.WARNING,
+    fact="§4.2",
+    fixed_by="parameters",
+    summary="Checks for response parameter mappings on integration responses of non-proxy integrations.",
+    why="HTTP API response mappings are keyed on the actual status code, not on a selection pattern, and use $response.header.X / $response.body.X sources.",
+    instead="Write responseParameters per status code (convert translates what it can).",
+    example="responses:\n  default:\n    statusCode: '200'\n    responseParameters:\n      method.response.header.x-request-id: integration.response.header.x-amzn-RequestId",
+    use_instead="responseParameters:\n  '200':\n    overwrite:header.x-request-id: $response.header.x-amzn-RequestId",
+)
+def response_parameter_mapping(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    cors = {c.op.pointer for c in cors_options(ctx)}
+    for o in ctx.ops:
+        if o.itype not in ("http", "aws") or o.pointer in cors:
+            continue
+        for key, resp in mapping((o.integration or {}).get("responses")).items():
+            params = mapping(mapping(resp).get("responseParameters"))
+            # Access-Control-* mappings are the CORS configuration's job (AGW501-AGW503).
+            names = [n for n in params if not str(n).lower().startswith("method.response.header.access-control-")]
+            if names:
+                ptr = o.iat("responses", key, "responseParameters")
+                shown = ", ".join(n.replace("method.response.header.", "") for n in names)
+                selector = "the default response" if key == "default" else f"responses matching {key!r}"
+                yield r.finding(ptr, f"{o.route}: {selector} map {shown}; HTTP APIs map per status code", routes=[o.route])
+
+
+RULES = (
+    multivalue_parameter_source,
+    reserved_header_target,
+    body_jsonpath_source,
+    path_parameter_target,
+    context_variable_unavailable,
+    response_parameter_mapping,
+)

@@ -1,0 +1,253 @@
+"""Each rule on a small input written for it: where it fires (pointer, line, column, routes) and where it stays silent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from apigw_migrate.checks import ALL_RULES, get_rule, run_checks, run_rules
+from apigw_migrate.checks.rule import rule
+from apigw_migrate.findings import Severity
+from apigw_migrate.load import load
+
+DATA = Path(__file__).parent / "data" / "checks"
+P = "/paths"
+INTEG = "x-amazon-apigateway-integration"
+
+# (input, rule, pointer, line, column, routes, severity)
+FIRES = [
+    ("swagger2_auth.yaml", "AGW001", "/swagger", 1, 1, [], "info"),
+    ("http.yaml", "AGW002", "/openapi", 1, 1, [], "info"),
+    ("bundle_edge.json", "AGW101", "/restApi/endpointConfiguration/types/0", 72, 9, [], "warning"),
+    ("bundle_private.json", "AGW102", "/restApi/endpointConfiguration/types/0", 31, 9, [], "blocker"),
+    ("sam.yaml", "AGW102", "/Resources/ShopApi/Properties/EndpointConfiguration/Type", 9, 9, [], "blocker"),
+    ("bundle_private.json", "AGW103", "/restApi/endpointConfiguration/vpcEndpointIds", 33, 7, [], "blocker"),
+    ("sam.yaml", "AGW103", "/Resources/ShopApi/Properties/EndpointConfiguration/VPCEndpointIds", 10, 9, [], "blocker"),
+    ("swagger2_auth.yaml", "AGW104", "/x-amazon-apigateway-policy", 6, 1, [], "blocker"),
+    ("bundle_edge.json", "AGW104", "/restApi/policy", 78, 5, [], "blocker"),
+    ("sam.yaml", "AGW104", "/Resources/ShopApi/Properties/Auth/ResourcePolicy", 28, 9, [], "blocker"),
+    ("bundle_edge.json", "AGW105", "/stage/webAclArn", 95, 5, [], "blocker"),
+    ("bundle_edge.json", "AGW106", "/stage/clientCertificateId", 96, 5, [], "blocker"),
+    ("swagger2_auth.yaml", "AGW107", "/x-amazon-apigateway-binary-media-types", 4, 1, [], "warning"),
+    ("bundle_edge.json", "AGW107", "/restApi/binaryMediaTypes", 75, 5, [], "warning"),
+    ("swagger2_auth.yaml", "AGW108", "/x-amazon-apigateway-minimum-compression-size", 5, 1, [], "warning"),
+    ("swagger2_auth.yaml", "AGW109", "/x-amazon-apigateway-documentation", 14, 1, [], "info"),
+    ("swagger2_auth.yaml", "AGW201", "/x-amazon-apigateway-api-key-source", 3, 1, ["GET /keys", "POST /both"], "blocker"),
+    ("swagger2_auth.yaml", "AGW201", "/security/0", 27, 5, ["GET /keys"], "blocker"),
+    ("swagger2_auth.yaml", "AGW201", f"{P}/~1both/post/security/0", 45, 11, ["POST /both"], "blocker"),
+    ("bundle_edge.json", "AGW201", "/openapi/paths/~1books/post/security/0", 33, 13, ["POST /books"], "blocker"),
+    ("sam.yaml", "AGW201", "/Resources/ShopApi/Properties/Auth/ApiKeyRequired", 27, 9, ["GET /orders"], "blocker"),
+    ("bundle_edge.json", "AGW202", "/usagePlans/0", 133, 5, ["POST /books"], "blocker"),
+    ("bundle_private.json", "AGW202", "/usagePlans/0", 42, 5, [], "warning"),
+    ("sam.yaml", "AGW202", "/Resources/ShopApi/Properties/Auth/UsagePlan", 30, 9, ["GET /orders"], "blocker"),
+    ("swagger2_auth.yaml", "AGW203", "/securityDefinitions/token/x-amazon-apigateway-authorizer/type", 72, 7, ["GET /either", "POST /both"], "info"),
+    ("sam.yaml", "AGW203", "/Resources/ShopApi/Properties/Auth/Authorizers/Tok", 34, 11, ["GET /orders"], "info"),
+    ("swagger2_auth.yaml", "AGW204", "/securityDefinitions/cognito/x-amazon-apigateway-authorizer/type", 81, 7, ["GET /either"], "warning"),
+    ("bundle_edge.json", "AGW204", "/openapi/components/securitySchemes/pool/x-amazon-apigateway-authorizer/type", 58, 13, ["GET /books"], "warning"),
+    ("swagger2_auth.yaml", "AGW205", "/securityDefinitions/cognito/x-amazon-apigateway-authorizer/providerARNs", 82, 7, ["GET /either"], "warning"),
+    ("swagger2_auth.yaml", "AGW206", "/securityDefinitions/token/x-amazon-apigateway-authorizer/identityValidationExpression", 73, 7, ["GET /either", "POST /both"], "warning"),
+    ("bundle_edge.json", "AGW206", "/authorizers/0/identityValidationExpression", 129, 7, ["GET /books"], "warning"),
+    ("swagger2_auth.yaml", "AGW207", f"{P}/~1either/get/security", 38, 7, ["GET /either"], "blocker"),
+    ("swagger2_auth.yaml", "AGW207", f"{P}/~1both/post/security", 44, 7, ["POST /both"], "warning"),
+    ("swagger2_auth.yaml", "AGW208", "/securityDefinitions/token/x-amazon-apigateway-authorizer", 71, 5, ["GET /either", "POST /both"], "info"),
+    ("swagger2_auth.yaml", "AGW208", "/securityDefinitions/request/x-amazon-apigateway-authorizer/authorizerResultTtlInSeconds", 92, 7, ["GET /req"], "info"),
+    ("swagger2_auth.yaml", "AGW209", "/securityDefinitions/request/x-amazon-apigateway-authorizer/type", 90, 7, ["GET /req"], "info"),
+    ("oas3_rest.yaml", "AGW209", "/components/securitySchemes/jwt/x-amazon-apigateway-authorizer/type", 127, 9, ["ANY /proxy/{proxy+}"], "info"),
+    ("oas3_rest.yaml", "AGW301", f"{P}/~1queue/post/{INTEG}/uri", 9, 9, ["POST /queue"], "warning"),
+    ("oas3_rest.yaml", "AGW302", f"{P}/~1table/put/{INTEG}/uri", 16, 9, ["PUT /table"], "blocker"),
+    ("oas3_rest.yaml", "AGW303", f"{P}/~1calc/get/{INTEG}", 19, 7, ["GET /calc"], "blocker"),
+    ("oas3_rest.yaml", "AGW304", f"{P}/~1legacy/get/{INTEG}", 27, 7, ["GET /legacy"], "blocker"),
+    ("oas3_rest.yaml", "AGW304", f"{P}/~1plain/get/{INTEG}", 40, 7, ["GET /plain"], "warning"),
+    ("oas3_rest.yaml", "AGW305", f"{P}/~1status/get/{INTEG}", 54, 7, ["GET /status"], "blocker"),
+    ("oas3_rest.yaml", "AGW306", f"{P}/~1fn/post/{INTEG}/responses", 102, 9, ["POST /fn"], "warning"),
+    ("oas3_rest.yaml", "AGW307", f"{P}/~1fn/post/{INTEG}/contentHandling", 98, 9, ["POST /fn"], "warning"),
+    ("oas3_rest.yaml", "AGW308", f"{P}/~1fn/post/{INTEG}/cacheKeyParameters", 99, 9, ["POST /fn"], "warning"),
+    ("oas3_rest.yaml", "AGW309", f"{P}/~1proxy~1{{proxy+}}/x-amazon-apigateway-any-method/{INTEG}/tlsConfig/insecureSkipVerification", 113, 21, ["ANY /proxy/{proxy+}"], "warning"),
+    ("oas3_rest.yaml", "AGW310", f"{P}/~1fn/post/{INTEG}/responseTransferMode", 101, 9, ["POST /fn"], "blocker"),
+    ("oas3_rest.yaml", "AGW311", f"{P}/~1proxy~1{{proxy+}}/x-amazon-apigateway-any-method/{INTEG}/connectionType", 111, 9, ["ANY /proxy/{proxy+}"], "warning"),
+    ("oas3_rest.yaml", "AGW312", f"{P}/~1fn/post/{INTEG}/timeoutInMillis", 100, 9, ["POST /fn"], "warning"),
+    ("oas3_rest.yaml", "AGW313", f"{P}/~1fn/post/{INTEG}", 94, 7, ["POST /fn", "GET /staged"], "info"),
+    ("oas3_rest.yaml", "AGW401", f"{P}/~1plain/get/{INTEG}/requestParameters/integration.request.querystring.tags", 47, 11, ["GET /plain"], "warning"),
+    ("oas3_rest.yaml", "AGW402", f"{P}/~1plain/get/{INTEG}/requestParameters/integration.request.header.Authorization", 46, 11, ["GET /plain"], "blocker"),
+    ("oas3_rest.yaml", "AGW403", f"{P}/~1plain/get/{INTEG}/requestParameters/integration.request.header.x-order", 48, 11, ["GET /plain"], "info"),
+    ("oas3_rest.yaml", "AGW404", f"{P}/~1plain/get/{INTEG}/requestParameters/integration.request.path.id", 45, 11, ["GET /plain"], "warning"),
+    ("oas3_rest.yaml", "AGW405", f"{P}/~1plain/get/{INTEG}/requestParameters/integration.request.header.x-res", 49, 11, ["GET /plain"], "warning"),
+    ("oas3_rest.yaml", "AGW406", f"{P}/~1legacy/get/{INTEG}/responses/default/responseParameters", 36, 13, ["GET /legacy"], "warning"),
+    ("oas3_rest.yaml", "AGW501", f"{P}/~1status/options/{INTEG}", 64, 7, ["OPTIONS /status"], "info"),
+    ("oas3_rest.yaml", "AGW501", f"{P}/~1other/options/{INTEG}", 85, 7, ["OPTIONS /other"], "info"),
+    ("sam.yaml", "AGW501", "/Resources/ShopApi/Properties/Cors", 21, 7, [], "info"),
+    ("oas3_rest.yaml", "AGW502", f"{P}/~1echo/options/{INTEG}/responses/default/responseParameters/method.response.header.Access-Control-Allow-Origin", 82, 15, ["OPTIONS /echo"], "warning"),
+    ("oas3_rest.yaml", "AGW502", f"{P}/~1status/options/{INTEG}/responses/default/responseParameters/method.response.header.Access-Control-Allow-Origin", 72, 15, ["OPTIONS /status"], "warning"),
+    ("oas3_rest.yaml", "AGW503", f"{P}/~1fn/post/{INTEG}", 94, 7, ["POST /fn", "ANY /proxy/{proxy+}", "GET /staged"], "warning"),
+    ("sam.yaml", "AGW503", "/Resources/ShopApi/Properties/DefinitionBody/paths/~1orders/get/x-amazon-apigateway-integration", 46, 15, ["GET /orders"], "warning"),
+    ("oas3_rest.yaml", "AGW504", f"{P}/~1proxy~1{{proxy+}}/x-amazon-apigateway-any-method/security", 106, 7, ["ANY /proxy/{proxy+}"], "warning"),
+    ("bundle_edge.json", "AGW601", "/stage/cacheClusterEnabled", 92, 5, [], "warning"),
+    ("sam.yaml", "AGW601", "/Resources/ShopApi/Properties/CacheClusterEnabled", 12, 7, [], "warning"),
+    ("bundle_edge.json", "AGW602", "/stage/methodSettings/~01books~1GET/cachingEnabled", 113, 9, ["GET /books"], "warning"),
+    ("bundle_edge.json", "AGW603", "/stage/methodSettings/*~1*/loggingLevel", 107, 9, [], "warning"),
+    ("sam.yaml", "AGW603", "/Resources/ShopApi/Properties/MethodSettings/0/LoggingLevel", 20, 11, [], "warning"),
+    ("bundle_edge.json", "AGW604", "/stage/tracingEnabled", 94, 5, [], "warning"),
+    ("sam.yaml", "AGW604", "/Resources/ShopApi/Properties/TracingEnabled", 11, 7, [], "warning"),
+    ("bundle_edge.json", "AGW605", "/stage/canarySettings", 97, 5, [], "warning"),
+    ("sam.yaml", "AGW605", "/Resources/ShopApi/Properties/CanarySetting", 13, 7, [], "warning"),
+    ("bundle_edge.json", "AGW606", "/stage/accessLogSettings/destinationArn", 102, 7, [], "warning"),
+    ("sam.yaml", "AGW606", "/Resources/ShopApi/Properties/AccessLogSetting/DestinationArn", 15, 9, [], "warning"),
+    ("bundle_edge.json", "AGW607", "/stage/accessLogSettings/format", 103, 7, [], "warning"),
+    ("sam.yaml", "AGW607", "/Resources/ShopApi/Properties/AccessLogSetting/Format", 16, 9, [], "warning"),
+    ("bundle_edge.json", "AGW608", "/stage/methodSettings/~01books~1GET", 112, 7, ["GET /books"], "info"),
+    ("bundle_edge.json", "AGW608", "/stage/methodSettings/*~1*", 106, 7, [], "info"),
+    ("swagger2_auth.yaml", "AGW701", "/x-amazon-apigateway-request-validator", 22, 1, ["GET /keys", "POST /both"], "warning"),
+    ("swagger2_auth.yaml", "AGW702", "/x-amazon-apigateway-gateway-responses/UNAUTHORIZED", 24, 3, [], "warning"),
+    ("bundle_edge.json", "AGW702", "/gatewayResponses/1", 171, 5, [], "warning"),
+    ("swagger2_auth.yaml", "AGW703", f"{P}/~1both/post/parameters/0/schema", 50, 11, ["POST /both"], "info"),
+    ("bundle_edge.json", "AGW811", "/domainNames/0/endpointConfiguration/types/0", 184, 11, [], "blocker"),
+    ("sam.yaml", "AGW811", "/Resources/ShopApi/Properties/Domain/EndpointConfiguration", 25, 9, [], "blocker"),
+    ("bundle_edge.json", "AGW812", "/domainNames/1/securityPolicy", 202, 7, [], "warning"),
+    ("bundle_edge.json", "AGW813", "/domainNames/1/routingMode", 203, 7, [], "warning"),
+    ("swagger2_auth.yaml", "AGW821", "/paths", 28, 1, [], "info"),
+    ("sam.yaml", "AGW831", "/Resources/Permission/Properties/SourceArn", 56, 7, [], "warning"),
+    ("oas3_rest.yaml", "AGW831", f"{P}/~1staged/get/{INTEG}/uri", 119, 9, ["GET /staged"], "warning"),
+]
+
+_cache: dict[str, list] = {}
+
+
+def findings_of(name: str) -> list:
+    if name not in _cache:
+        _cache[name] = run_checks([load(DATA / name)]).apis[0].findings
+    return _cache[name]
+
+
+@pytest.mark.parametrize("name,rule_id,pointer,line,column,routes,severity", FIRES, ids=[f"{r[1]}-{r[0]}-{r[3]}" for r in FIRES])
+def test_rule_fires(name, rule_id, pointer, line, column, routes, severity):
+    matches = [f for f in findings_of(name) if f.rule == rule_id and f.pointer == pointer]
+    assert len(matches) == 1, [(f.rule, f.pointer) for f in findings_of(name) if f.rule == rule_id]
+    f = matches[0]
+    assert (f.line, f.column) == (line, column)
+    assert list(f.routes) == routes
+    assert f.severity.value == severity
+    assert f.file == str(DATA / name)
+    assert f.alternative == get_rule(rule_id).instead
+    assert f.message
+
+
+def test_every_rule_but_the_quotas_and_the_crash_rule_has_a_firing_case():
+    covered = {row[1] for row in FIRES}
+    # AGW000 is made by the engine and the quotas need large inputs: both are tested below.
+    assert {r.id for r in ALL_RULES} - covered == {"AGW000", "AGW801", "AGW802"}
+
+
+def test_each_input_gives_exactly_the_findings_listed():
+    for name in {row[0] for row in FIRES}:
+        listed = sorted((r[1], r[2]) for r in FIRES if r[0] == name)
+        # AGW821 and AGW313 are listed once; every other finding of the input must be in the table.
+        found = sorted((f.rule, f.pointer) for f in findings_of(name) if f.rule not in ("AGW821", "AGW313") or (f.rule, f.pointer) in listed)
+        assert found == listed, (name, set(found) ^ set(listed))
+
+
+def test_near_misses_stay_silent():
+    """Lambda proxy with export boilerplate, api-key-source without keys, security [] and auth NONE,
+    a validator that validates nothing, TTL 0, a 29 s timeout, allowed header and context mappings."""
+    found = {f.rule for f in findings_of("near_miss.yaml")}
+    assert found == {"AGW313", "AGW821", "AGW203"}
+
+
+def test_a_plain_lambda_proxy_route_gets_no_warning_or_blocker():
+    routes = run_checks([load(DATA / "near_miss.yaml")]).apis[0]
+    assert routes.routes["GET /books"] == "ready"
+    assert routes.verdict == "ready"
+
+
+def test_http_api_document_gives_one_info_finding_only():
+    result = run_checks([load(DATA / "http.yaml")]).apis[0]
+    assert [(f.rule, f.severity) for f in result.findings] == [("AGW002", Severity.INFO)]
+    assert result.verdict == "ready"
+
+
+def _wide_api(tmp_path: Path, n_routes: int, n_authorizers: int) -> Path:
+    uri = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations"
+    paths = {f"/r{i}": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST", "uri": uri}}} for i in range(n_routes)}
+    schemes = {
+        f"auth{i}": {"type": "apiKey", "name": "Authorization", "in": "header",
+                     "x-amazon-apigateway-authorizer": {"type": "request", "authorizerUri": uri, "authorizerResultTtlInSeconds": 0,
+                                                        "identitySource": "method.request.header.Authorization"}}
+        for i in range(n_authorizers)
+    }
+    doc = {"openapi": "3.0.1", "info": {"title": "wide", "version": "1"}, "paths": paths, "components": {"securitySchemes": schemes}}
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(doc, indent=1))
+    return path
+
+
+def test_route_quota_fires_above_300_routes(tmp_path):
+    findings = run_checks([load(_wide_api(tmp_path, 301, 0))], select=["AGW801"]).apis[0].findings
+    assert [(f.rule, f.pointer, f.line, f.column) for f in findings] == [("AGW801", "/paths", 7, 2)]
+    assert "301 routes" in findings[0].message
+
+
+def test_route_quota_silent_at_300_routes(tmp_path):
+    assert run_checks([load(_wide_api(tmp_path, 300, 0))], select=["AGW801"]).apis[0].findings == []
+
+
+def test_authorizer_quota_fires_above_10(tmp_path):
+    findings = run_checks([load(_wide_api(tmp_path, 1, 11))], select=["AGW802"]).apis[0].findings
+    assert [(f.rule, f.pointer) for f in findings] == [("AGW802", "/components/securitySchemes")]
+    assert run_checks([load(_wide_api(tmp_path, 1, 10))], select=["AGW802"]).apis[0].findings == []
+
+
+def test_a_crashing_rule_becomes_agw000_and_the_others_still_run():
+    @rule(id="AGW999", name="boom", severity=Severity.BLOCKER, fact="–", summary="Checks for nothing.", why="-", instead="-")
+    def boom(src, r):
+        raise ValueError("bad shape")
+        yield
+
+    src = load(DATA / "near_miss.yaml")
+    findings = run_rules(src, [boom, get_rule("AGW821")])
+    assert [f.rule for f in findings] == ["AGW000", "AGW821"]
+    assert "AGW999 (boom) crashed: ValueError: bad shape" in findings[0].message
+    assert findings[0].severity is Severity.WARNING
+
+
+def test_intrinsics_and_placeholders_never_crash(tmp_path):
+    """Every value an intrinsic or a placeholder: the rules treat them as opaque."""
+    doc = (DATA / "sam.yaml").read_text()
+    weird = doc.replace("Type: PRIVATE", "Type: !If [IsPrivate, PRIVATE, REGIONAL]").replace(
+        "PercentTraffic: 5", "PercentTraffic: !Ref Pct").replace("Header: X-Token", "Header: !Ref HeaderName")
+    (tmp_path / "t.yaml").write_text(weird)
+    findings = run_checks([load(tmp_path / "t.yaml")]).apis[0].findings
+    assert "AGW000" not in {f.rule for f in findings}
+    assert "AGW102" not in {f.rule for f in findings}  # the endpoint type is unknown until deploy time
+
+
+def test_terraform_placeholders_are_opaque(tmp_path):
+    text = (DATA / "oas3_rest.yaml").read_text().replace("timeoutInMillis: 45000", 'timeoutInMillis: "${timeout}"')
+    (tmp_path / "api.yaml").write_text(text)
+    findings = run_checks([load(tmp_path / "api.yaml")]).apis[0].findings
+    assert "AGW312" not in {f.rule for f in findings}
+    assert "AGW000" not in {f.rule for f in findings}
+
+
+def test_findings_are_sorted_by_position():
+    findings = findings_of("oas3_rest.yaml")
+    assert findings == sorted(findings, key=lambda f: f.sort_key())
+
+
+def test_route_verdicts_and_partial_api():
+    result = run_checks([load(DATA / "oas3_rest.yaml")]).apis[0]
+    assert result.verdict == "partial"
+    assert result.routes["PUT /table"] == "blocked"
+    assert result.routes["POST /queue"] == "needs-change"
+    assert result.routes["OPTIONS /other"] == "ready"
+    assert "POST /queue" in result.movable_routes and "PUT /table" in result.blocked_routes
+
+
+def test_whole_api_blocker_means_stay_on_rest():
+    assert run_checks([load(DATA / "bundle_private.json")]).apis[0].verdict == "stay-on-rest"
+
+
+def test_crash_finding_keeps_rule_alternative():
+    f = replace(get_rule("AGW000").finding("", "x"))
+    assert f.alternative == get_rule("AGW000").instead

@@ -1,0 +1,226 @@
+"""`apigw-migrate convert` end to end through the real CLI, on every fixture and on small written inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import FIXTURES
+
+GOLDEN = Path(__file__).parent / "data" / "convert" / "fixtures"
+
+# (fixture, extra arguments) → (exit code with --on-blocked fail, the routes convert cannot move).
+# Written from reading each fixture (see fixtures/README.md for what each one holds).
+OUTCOMES = {
+    ("bookstore.bundle.json", ()): (1, {"GET /exports/catalog", "GET /prices/{isbn}", "GET /status", "POST /authors", "POST /orders", "POST /reviews"}),
+    # Without the bundle's app client ids the Cognito routes cannot get a JWT audience.
+    ("bookstore.oas30.json", ()): (1, {"ANY /{proxy+}", "GET /books", "GET /books/{bookId}", "GET /exports/catalog", "GET /prices/{isbn}",
+                                       "GET /status", "POST /authors", "POST /books", "POST /orders", "POST /reviews"}),
+    ("bookstore.oas30.json", ("--jwt-audience", "web-client")): (1, {"GET /exports/catalog", "GET /prices/{isbn}", "GET /status",
+                                                                    "POST /authors", "POST /orders", "POST /reviews"}),
+    ("clean.oas30.yaml", ()): (0, set()),
+    ("cloudformation.json", ()): (0, set()),
+    ("inventory.swagger2.json", ()): (1, {"GET /warehouses", "PUT /items/{sku}/stock"}),
+    ("orders.swagger2.yaml", ()): (1, {"GET /orders", "GET /orders/{orderId}", "POST /orders", "POST /orders/{orderId}/fulfil"}),
+    ("orders.swagger2.yaml", ("--jwt-audience", "orders-web")): (1, {"POST /orders/{orderId}/fulfil"}),
+    ("payments.oas30.yaml", ()): (1, {"POST /events"}),
+    ("sam-template.yaml", ("--api", "CatalogApi")): (1, {"GET /titles", "GET /titles/{titleId}"}),
+    ("sam-template.yaml", ("--api", "StaffApi")): (0, set()),
+    ("terraform.json.tpl", ()): (1, {"GET /tickets", "GET /tickets/{ticketId}", "POST /tickets"}),
+}  # fmt: skip
+
+
+def _case_id(key: tuple) -> str:
+    name, args = key
+    return name + ("[" + " ".join(args) + "]" if args else "")
+
+
+def _blocked(stderr: str) -> set[str]:
+    lines = stderr.splitlines()
+    out = set()
+    for i, line in enumerate(lines):
+        if " route(s) cannot move:" in line or " route(s) left out " in line:
+            for entry in lines[i + 1 :]:
+                if not entry.startswith("  "):
+                    break
+                out.add(entry.strip().split(": AGW", 1)[0])
+    return out
+
+
+def test_outcomes_cover_every_fixture() -> None:
+    inputs = {p.name for p in FIXTURES.iterdir() if p.suffix in (".json", ".yaml", ".tpl")}
+    assert inputs == {name for name, _ in OUTCOMES}
+
+
+@pytest.mark.parametrize("key", sorted(OUTCOMES), ids=_case_id)
+def test_fixture_outcome_with_on_blocked_fail(key: tuple, cli, tmp_path: Path) -> None:
+    name, args = key
+    code, blocked = OUTCOMES[key]
+    out = tmp_path / "http.yaml"
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), *args)
+    assert r.code == code, r
+    assert _blocked(r.stderr) == blocked
+    assert out.exists() == (code == 0)
+    if code == 1:
+        assert "nothing written" in r.stderr
+
+
+@pytest.mark.parametrize("key", sorted(OUTCOMES), ids=_case_id)
+def test_fixture_converts_to_golden_document_with_on_blocked_skip(key: tuple, cli, tmp_path: Path) -> None:
+    """The written document (and what was reported) matches the reviewed golden file."""
+    name, args = key
+    code, blocked = OUTCOMES[key]
+    out = tmp_path / "http.json"
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--on-blocked", "skip", "--report", "json", *args)
+    report = json.loads(r.stdout)
+    findings = report["apis"][0]["findings"]
+    record = {
+        "exit": r.code,
+        "left_out": sorted(_blocked(r.stderr)),
+        "findings": sorted(f"{f['rule']} {f['severity']} line {f['line']}" for f in findings),
+        "document": json.loads(out.read_text()) if out.exists() else None,
+    }
+    assert record["left_out"] == sorted(blocked)
+    golden = GOLDEN / (_case_id(key).replace(" ", "_").replace("[", ".").replace("]", "") + ".out.yaml")
+    if os.environ.get("APIGW_MIGRATE_UPDATE_GOLDEN") == "1":
+        golden.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+    if not golden.exists():
+        pytest.fail(f"no golden output {golden.name}; create it with APIGW_MIGRATE_UPDATE_GOLDEN=1 and review it")
+    assert record == yaml.safe_load(golden.read_text(encoding="utf-8"))
+
+
+def test_clean_fixture_converts_without_a_warning_or_blocker(cli, tmp_path: Path) -> None:
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "o.json"), "--report", "json")
+    assert r.code == 0, r
+    severities = {f["severity"] for f in json.loads(r.stdout)["apis"][0]["findings"]}
+    assert severities <= {"info"}
+
+
+def test_http_api_input_is_refused_with_exit_2(cli, tmp_path: Path) -> None:
+    doc = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "x-amazon-apigateway-cors": {"allowOrigins": ["*"]},
+        "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "HTTP_PROXY", "uri": "https://x", "payloadFormatVersion": "1.0"}}}},
+    }
+    src = tmp_path / "http.json"
+    src.write_text(json.dumps(doc))
+    out = tmp_path / "o.json"
+    r = cli("convert", str(src), "-o", str(out))
+    assert r.code == 2
+    assert "already an HTTP API definition" in r.stderr
+    assert not out.exists()
+
+
+def test_dash_output_writes_the_document_to_stdout_and_findings_to_stderr(cli) -> None:
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", "-")
+    assert r.code == 0, r
+    doc = json.loads(r.stdout)
+    assert doc["openapi"] == "3.0.1" and doc["x-amazon-apigateway-importexport-version"] == "1.0"
+    assert "AGW313" in r.stderr
+
+
+def test_yaml_output_and_explain(cli, tmp_path: Path) -> None:
+    out = tmp_path / "http.yml"
+    r = cli("convert", str(FIXTURES / "inventory.swagger2.json"), "-o", str(out), "--on-blocked", "skip", "--explain")
+    assert r.code == 0, r
+    doc = yaml.safe_load(out.read_text())
+    assert "swagger" not in doc and doc["openapi"] == "3.0.1"
+    assert "what each pass changed:" in r.stderr and "normalize:" in r.stderr and "converted Swagger 2.0" in r.stderr
+
+
+def test_payload_format_option_and_route_override_from_config(cli, tmp_path: Path) -> None:
+    config = tmp_path / ".apigw-migrate.toml"
+    config.write_text('[routes."GET /notes/{noteId}"]\npayload-format = "1.0"\n')
+    out = tmp_path / "o.json"
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(out), "--payload-format", "2.0", "--config", str(config))
+    assert r.code == 0, r
+    doc = json.loads(out.read_text())
+    versions = {
+        f"{m.upper()} {p}": op["x-amazon-apigateway-integration"]["payloadFormatVersion"]
+        for p, item in doc["paths"].items()
+        for m, op in item.items()
+        if op["x-amazon-apigateway-integration"]["type"] == "AWS_PROXY"
+    }
+    assert versions["GET /notes/{noteId}"] == "1.0"
+    assert set(v for k, v in versions.items() if k != "GET /notes/{noteId}") == {"2.0"}
+
+
+def test_jwt_audience_from_config_route_override(cli, tmp_path: Path) -> None:
+    config = tmp_path / ".apigw-migrate.toml"
+    config.write_text('[routes."GET /titles"]\njwt-audience = ["from-config"]\n')
+    out = tmp_path / "o.json"
+    r = cli("convert", str(FIXTURES / "sam-template.yaml"), "--api", "CatalogApi", "-o", str(out), "--config", str(config))
+    assert r.code == 0, r
+    schemes = json.loads(out.read_text())["components"]["securitySchemes"]
+    jwt = [s["x-amazon-apigateway-authorizer"] for s in schemes.values() if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "jwt"]
+    assert [a["jwtConfiguration"]["audience"] for a in jwt] == [["from-config"]]
+
+
+def test_cli_audience_wins_over_the_bundle(cli, tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    r = cli("convert", str(FIXTURES / "bookstore.bundle.json"), "-o", str(out), "--on-blocked", "skip", "--jwt-audience", "a,b")
+    assert r.code == 0, r
+    auth = json.loads(out.read_text())["components"]["securitySchemes"]["bookstore-cognito"]["x-amazon-apigateway-authorizer"]
+    assert auth["jwtConfiguration"]["audience"] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("-o", "out.txt"), "must end in .json, .yaml or .yml"),
+        (("-o", "o.json", "--payload-format", "3.0"), "--payload-format must be 1.0 or 2.0"),
+        (("-o", "o.json", "--api", "Nope"), "--api picks an API inside a SAM or CloudFormation template"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: tuple, message: str, cli, tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), *args)
+    assert r.code == 2, r
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unknown_route_override_key_is_a_usage_error(cli, tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[routes."GET /x"]\npayload = "2.0"\n')
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "o.json"), "--config", str(config))
+    assert r.code == 2 and "unknown override 'payload'" in r.stderr
+
+
+def test_invalid_document_is_not_written_and_says_why(cli, tmp_path: Path) -> None:
+    # Every route is fine for HTTP, but the operation has two path variables of the same name.
+    doc = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}, "operationId": "x",
+                                 "x-amazon-apigateway-integration": {"type": "http_proxy", "httpMethod": "GET", "uri": "https://b"}}},
+                  "/b": {"get": {"responses": {"200": {"description": "ok"}}, "operationId": "x",
+                                 "x-amazon-apigateway-integration": {"type": "http_proxy", "httpMethod": "GET", "uri": "https://b"}}}},
+    }  # fmt: skip
+    src = tmp_path / "dup.json"
+    src.write_text(json.dumps(doc))
+    out = tmp_path / "o.json"
+    r = cli("convert", str(src), "-o", str(out))
+    assert r.code == 1, r
+    assert "fails validation" in r.stderr and "openapi-spec-validator" in r.stderr
+    assert not out.exists()
+
+
+def test_cloudformation_format_writes_a_template(cli, tmp_path: Path) -> None:
+    out = tmp_path / "t.json"
+    r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(out), "--format", "cloudformation")
+    assert r.code == 0, r
+    template = json.loads(out.read_text())
+    assert any(res["Type"] == "AWS::ApiGatewayV2::Api" for res in template["Resources"].values())
+
+
+def test_every_route_blocked_with_skip_writes_nothing(cli, tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    r = cli("convert", str(FIXTURES / "terraform.json.tpl"), "-o", str(out), "--on-blocked", "skip")
+    assert r.code == 1
+    assert "no route is left" in r.stderr and not out.exists()
