@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.rule import Rule
-from apigw_migrate.findings import ApiResult, CheckReport, Finding, api_verdict, route_verdicts
+from apigw_migrate.findings import ApiResult, CheckReport, Finding, api_verdict, locate_all, route_verdicts
 
 if TYPE_CHECKING:
     from apigw_migrate.config import Config
@@ -104,7 +104,7 @@ def run_rules(src: "Source", rules: Iterable[Rule]) -> list[Finding]:
                     f"rule {r.id} ({r.name}) crashed: {type(e).__name__}: {e}; its findings are missing",
                 )
             )
-    return sorted((f.located(src) for f in findings), key=Finding.sort_key)
+    return locate_all(findings, src)
 
 
 # Rules that make sense for a document that already is an HTTP API definition: it is said once

@@ -1,4 +1,4 @@
-"""Quotas that differ (fact sheet §13)."""
+"""Route paths and quotas that differ (fact sheet §3, §13)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from apigw_migrate.checks.context import context
 from apigw_migrate.checks.cors import cors_options
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import route_path_problem
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -60,4 +61,28 @@ def authorizer_quota(src: "Source", r: Rule) -> Iterator[Finding]:
         )
 
 
-RULES = (route_quota, authorizer_quota)
+@rule(
+    id="AGW803",
+    name="route-path-invalid",
+    severity=Severity.BLOCKER,
+    fact="§3",
+    fixed_by=None,
+    summary="Checks for resource paths that are not valid HTTP API route paths: a greedy variable that is not the last segment, a variable that is not a whole segment, empty segments.",
+    why="HTTP API route keys accept `{name}` only as a whole segment and `{name+}` only as the last one; import rejects any other path, so the route cannot be created as written.",
+    instead="Rename the resource so that path variables are whole segments and a greedy {name+} comes last (for example /files/{key+} instead of /{proxy+}/meta).",
+    example="paths:\n  /{proxy+}/meta:\n    get: {...}\n  /files/v{version}:\n    get: {...}",
+    use_instead="paths:\n  /meta/{proxy+}:\n    get: {...}\n  /files/{version}:\n    get: {...}",
+)
+def route_path_invalid(src: "Source", r: Rule) -> Iterator[Finding]:
+    by_path: dict[str, list[str]] = {}
+    pointers: dict[str, str] = {}
+    for op in context(src).ops:
+        by_path.setdefault(op.path, []).append(op.route)
+        pointers.setdefault(op.path, op.pointer)
+    for path, routes in by_path.items():
+        problem = route_path_problem(path)
+        if problem:
+            yield r.finding(pointers[path], f"{path}: not a valid HTTP API route path ({problem})", routes=routes)
+
+
+RULES = (route_quota, authorizer_quota, route_path_invalid)

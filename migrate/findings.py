@@ -43,7 +43,9 @@ class Finding:
 
     def located(self, src: "Source") -> "Finding":
         """Fill file, line and column from the source's position table (nearest ancestor wins)."""
-        pos = src.locate(self.pointer)
+        return self.at(src, src.locate(self.pointer))
+
+    def at(self, src: "Source", pos: "tuple[int, int] | None") -> "Finding":
         return replace(
             self,
             file=self.file or src.path,
@@ -69,6 +71,13 @@ class Finding:
             "api": self.api,
             **({"ignoredBy": self.ignored_by} if self.ignored_by else {}),
         }
+
+
+def locate_all(findings: Iterable[Finding], src: "Source") -> list[Finding]:
+    """Locate many findings with one pass over the source, sorted by file, line, column and rule."""
+    findings = list(findings)
+    positions = src.positions.locate_many(f.pointer for f in findings)
+    return sorted((f.at(src, positions[f.pointer]) for f in findings), key=Finding.sort_key)
 
 
 ROUTE_VERDICTS = ("ready", "needs-change", "blocked")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.errors import InputError, UsageError
+from apigw_migrate.errors import InputError, UsageError, UserError
 from apigw_migrate.positions import DuplicateKey, JsonLocator, Position, PositionIndex, json_positions
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -657,6 +657,39 @@ def _include_location(body: Any) -> Any:
         return None
     params = transform.get("Parameters")
     return params.get("Location", "") if isinstance(params, dict) else ""
+
+
+def load_all(path: str | Path, max_bytes: int | None = None) -> tuple[list[Source], list[UserError]]:
+    """Every REST API in one file: the one of an export or bundle, each of a template's.
+
+    A template API that cannot be read (no inline definition, a broken `$ref`) becomes an error
+    beside the others instead of hiding them; a file that cannot be read at all raises.
+    """
+    path_s = str(path)
+    text = read_text(path, max_bytes)
+    parsed = parse(text, path_s)
+    names = template_rest_apis(parsed.document)
+    if len(names) < 2:
+        return [source_from_document(parsed.document, path_s, parsed.positions, ref_strings=parsed.ref_strings)], []
+    sources: list[Source] = []
+    errors: list[UserError] = []
+    for name in names:
+        try:
+            sources.append(source_from_document(parsed.document, path_s, parsed.positions, api=name))
+        except UserError as e:
+            errors.append(e)
+    return sources, errors
+
+
+def template_rest_apis(document: Any) -> list[str]:
+    """Logical ids of the REST APIs of a template, sorted; empty for anything that is not a template."""
+    if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
+        return []
+    if "openapi" in document or "swagger" in document:
+        return []
+    return sorted(
+        name for name, r in document["Resources"].items() if isinstance(r, dict) and r.get("Type") in REST_TEMPLATE_TYPES
+    )
 
 
 def load_many(paths: list[str], api: str | None = None, max_bytes: int | None = None) -> list[Source]:

@@ -5,6 +5,7 @@ Works on both dialects a REST export comes in (OpenAPI 3.0 and Swagger 2.0) with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -49,6 +50,31 @@ def route_key(method: str, path: str) -> str:
     """HTTP API spelling of a route: ``GET /books/{bookId}``, ``ANY /{proxy+}``."""
     verb = "ANY" if method == ANY_METHOD else method.upper()
     return f"{verb} {path or '/'}"
+
+
+_SEGMENT_VARIABLE = re.compile(r"^\{[A-Za-z0-9._:-]+\+?\}$")
+
+
+def route_path_problem(path: str) -> str | None:
+    """Why `path` cannot be an HTTP API route path, or None.
+
+    >>> route_path_problem("/books/{id}") is None, route_path_problem("/{proxy+}") is None
+    (True, True)
+    >>> route_path_problem("/{proxy+}/more")
+    'the greedy variable {proxy+} must be the last segment'
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        return "a route path must start with '/'"
+    segments = path.split("/")[1:]
+    if path != "/" and any(s == "" for s in segments):
+        return "empty path segment ('//' or a trailing '/')"
+    for i, seg in enumerate(segments):
+        if "{" in seg or "}" in seg:
+            if not _SEGMENT_VARIABLE.match(seg):
+                return f"segment {seg!r}: a path variable must be a whole segment named with letters, digits, '.', '_', ':' or '-'"
+            if seg.endswith("+}") and i != len(segments) - 1:
+                return f"the greedy variable {seg} must be the last segment"
+    return None
 
 
 def iter_operations(src: "Source") -> Iterator[Operation]:

@@ -8,7 +8,11 @@ _MISSING = object()
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    # Most tokens need no escaping; checking first keeps pointer building cheap on hot paths.
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def unescape(token: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Callable
+from typing import Callable, Iterable
 
 from apigw_migrate import pointer as jp
 
@@ -46,6 +46,12 @@ class PositionIndex:
             return self._locator.exact(pointer)
         return self._get_table().get(pointer)
 
+    def locate_many(self, pointers: "Iterable[str]") -> dict[str, Position | None]:
+        """`locate` for many pointers at once: one pass over a JSON file instead of one walk each."""
+        if self._locator is not None:
+            return self._locator.locate_many(pointers)
+        return {p: self.locate(p) for p in pointers}
+
     def locate(self, pointer: str) -> Position | None:
         """The position of the pointer, or of its nearest ancestor that has one."""
         if self._locator is not None:
@@ -58,6 +64,9 @@ class PositionIndex:
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+# One object member up to its value: separators, the key (group 1, still escaped) and the colon.
+_MEMBER = re.compile(r'[ \t\n\r,]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+_ITEM = re.compile(r"[ \t\n\r,]*")
 
 
 class JsonLocator:
@@ -91,6 +100,68 @@ class JsonLocator:
             if offset is not None:
                 return self._where(offset)
         return None
+
+    def locate_many(self, pointers: Iterable[str]) -> dict[str, Position | None]:
+        """Locate many pointers in one pass over the text.
+
+        The pointers form a tree of wanted tokens; the pass reads only the containers on that
+        tree, member by member, and lets the C decoder skip every other value, so each byte is
+        decoded at most once however many findings there are.
+        """
+        wanted = list(dict.fromkeys(pointers))
+        trie: dict = {}
+        for p in wanted:
+            node = trie
+            for token in jp.split(p):
+                node = node.setdefault(token, {})
+        offsets: dict[str, int] = {"": _WS.match(self.text, 0).end()}
+        if trie and self.text[offsets[""]] in "{[":
+            self._visit(offsets[""], trie, "", offsets)
+        result: dict[str, Position | None] = {}
+        for p in wanted:
+            for a in jp.ancestors(p):
+                if a in offsets:
+                    result[p] = self._where(offsets[a])
+                    break
+            else:
+                result[p] = None
+        return result
+
+    def _visit(self, start: int, trie: dict, pointer: str, offsets: dict[str, int]) -> int:
+        """Record the wanted members of the container at `start`; return the offset just past it."""
+        text, decoder = self.text, self._decoder
+        if text[start] == "{":
+            i = start + 1
+            while True:
+                m = _MEMBER.match(text, i)
+                if m is None:
+                    return _WS.match(text, i).end() + 1  # past '}'
+                raw = m.group(1)
+                key = json.loads(f'"{raw}"') if "\\" in raw else raw
+                value_at = m.end()
+                sub = trie.get(key)
+                if sub is None:
+                    i = decoder.raw_decode(text, value_at)[1]
+                    continue
+                here = pointer + "/" + jp.escape(key)
+                offsets.setdefault(here, m.start(1) - 1)
+                if sub and text[value_at] in "{[":
+                    i = self._visit(value_at, sub, here, offsets)
+                else:
+                    i = decoder.raw_decode(text, value_at)[1]
+        i, index = start + 1, 0
+        while True:
+            i = _ITEM.match(text, i).end()
+            if text[i] == "]":
+                return i + 1
+            sub = trie.get(str(index))
+            if sub is None:
+                i = decoder.raw_decode(text, i)[1]
+            else:
+                here = f"{pointer}/{index}"
+                offsets.setdefault(here, i)
+                i = self._visit(i, sub, here, offsets) if sub and text[i] in "{[" else decoder.raw_decode(text, i)[1]
+            index += 1
 
     def _where(self, offset: int) -> Position:
         if self._line_starts is None:

@@ -69,6 +69,9 @@ def test_clean_fixture_has_no_warning_or_blocker(cli):
     assert result.code == 0, result
 
 
-def test_template_with_two_rest_apis_needs_api(cli):
-    result = cli("check", str(FIXTURES / "sam-template.yaml"))
-    assert result.code == 2 and "--api" in result.stderr
+def test_template_with_two_rest_apis_is_checked_api_by_api(cli):
+    result = cli("check", str(FIXTURES / "sam-template.yaml"), "--format", "json", "--fail-on", "never")
+    assert result.code == 0, result.stderr
+    apis = {a["api"]: a["verdict"] for a in json.loads(result.stdout)["apis"]}
+    path = FIXTURES / "sam-template.yaml"
+    assert apis == {f"{path}#CatalogApi": "ready-with-changes", f"{path}#StaffApi": "stay-on-rest"}

@@ -136,8 +136,8 @@ def test_rule_fires(name, rule_id, pointer, line, column, routes, severity):
 
 def test_every_rule_but_the_quotas_and_the_crash_rule_has_a_firing_case():
     covered = {row[1] for row in FIRES}
-    # AGW000 is made by the engine and the quotas need large inputs: both are tested below.
-    assert {r.id for r in ALL_RULES} - covered == {"AGW000", "AGW801", "AGW802"}
+    # AGW000 is made by the engine, the quotas need large inputs and AGW803 its own paths: all tested below.
+    assert {r.id for r in ALL_RULES} - covered == {"AGW000", "AGW801", "AGW802", "AGW803"}
 
 
 def test_each_input_gives_exactly_the_findings_listed():
@@ -251,3 +251,29 @@ def test_whole_api_blocker_means_stay_on_rest():
 def test_crash_finding_keeps_rule_alternative():
     f = replace(get_rule("AGW000").finding("", "x"))
     assert f.alternative == get_rule("AGW000").instead
+
+
+def test_route_path_rule_fires_on_a_greedy_variable_that_is_not_last(tmp_path):
+    path = tmp_path / "paths.yaml"
+    path.write_text(
+        "openapi: 3.0.1\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /{proxy+}/meta:\n"
+        "    get: {responses: {}}\n"
+        "    put: {responses: {}}\n"
+        "  /files/v{version}:\n"
+        "    get: {responses: {}}\n"
+        "  /files/{key+}:\n"
+        "    get: {responses: {}}\n"
+    )
+    findings = run_checks([load(path)], select=["AGW803"]).apis[0].findings
+    assert [(f.rule, f.pointer, f.line, f.column, f.routes, f.severity.value) for f in findings] == [
+        ("AGW803", "/paths/~1{proxy+}~1meta/get", 5, 5, ("GET /{proxy+}/meta", "PUT /{proxy+}/meta"), "blocker"),
+        ("AGW803", "/paths/~1files~1v{version}/get", 8, 5, ("GET /files/v{version}",), "blocker"),
+    ]
+    assert "last segment" in findings[0].message and "whole segment" in findings[1].message
+
+
+def test_route_path_rule_stays_silent_on_valid_paths():
+    assert not [f for f in findings_of("oas3_rest.yaml") if f.rule == "AGW803"]

@@ -38,7 +38,6 @@ CASES: dict[str, tuple[str | bytes, str]] = {
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  A:\n    Type: AWS::Serverless::Api\n    Properties: {StageName: p}\n",
         ":3:3: REST API A has no inline OpenAPI definition (DefinitionBody)",
     ),
-    "two-apis.yaml": (SAM_TWO_APIS, ": the template holds 2 REST APIs; pick one with --api: AdminApi, PublicApi"),
 }  # fmt: skip
 
 
@@ -83,6 +82,24 @@ def test_api_picks_one_of_several(cli, tmp_path: Path) -> None:
     result = cli("check", str(path), "--api", "PublicApi", "--format", "json", "--fail-on", "never")
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["apis"][0]["api"] == f"{path}#PublicApi"
+
+
+def test_check_without_api_checks_every_rest_api_of_a_template(cli, tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(SAM_TWO_APIS)
+    result = cli("check", str(path), "--format", "json", "--fail-on", "never")
+    assert result.code == 0, result.stderr
+    assert [a["api"] for a in json.loads(result.stdout)["apis"]] == [f"{path}#AdminApi", f"{path}#PublicApi"]
+
+
+def test_convert_of_a_template_with_several_apis_needs_api(cli, tmp_path: Path) -> None:
+    path = tmp_path / "two-apis.yaml"
+    path.write_text(SAM_TWO_APIS)
+    result = cli("convert", str(path), "-o", str(tmp_path / "out.json"))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}: the template holds 2 REST APIs; pick one with --api: AdminApi, PublicApi"
+    ]
 
 
 def test_quick_start_bundle_loads_through_the_cli(cli) -> None:

@@ -185,3 +185,18 @@ def test_the_lazy_json_locator_answers_none_for_what_is_not_there() -> None:
     assert locator.exact("/paths/~1books~1{id}/get/parameters/9") is None
     assert locator.exact("/paths/~1books~1{id}/get/parameters/x") is None
     assert locator.locate("/paths/~1books~1{id}/get/responses/200/x") == (5, 7)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.json")))
+def test_locating_many_pointers_at_once_agrees_with_one_at_a_time(name: str) -> None:
+    text = (FIXTURES / name).read_text()
+    pointers = list(json_positions(text)) + ["/nothing/here", "/paths/~1nope/get", "/info/title/9"]
+    batch = JsonLocator(text).locate_many(pointers)
+    single = JsonLocator(text)
+    assert batch == {p: single.locate(p) for p in pointers}
+
+
+def test_locating_many_in_yaml_uses_the_table() -> None:
+    positions = parse(YAML_TEXT, "x.yaml").positions
+    pointers = ["/paths/~1books~1{id}/get/parameters/1/name", "/paths/~1books~1{id}/get/responses/200"]
+    assert positions.locate_many(pointers) == {p: positions.locate(p) for p in pointers}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from apigw_migrate.errors import InputError, UsageError
-from apigw_migrate.findings import Finding
+from apigw_migrate.findings import Finding, locate_all
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -120,7 +120,7 @@ def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResu
         findings.extend(found)
         explain.append((step.__name__, ctx.notes))
     findings.extend(outside_findings(src))
-    located = sorted({f.located(src) for f in findings}, key=Finding.sort_key)
+    located = locate_all(dict.fromkeys(findings), src)
     return ConvertResult(
         document=doc,
         findings=located,

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.openapi import AUTHORIZER
+from apigw_migrate.openapi import AUTHORIZER, route_path_problem
 from apigw_migrate.transforms.context import Op, integration_type, operations
-from apigw_migrate.transforms.routes import route_path_problem
 
 MAX_ROUTES = 300
 MAX_AUTHORIZERS = 10

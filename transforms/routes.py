@@ -14,37 +14,13 @@ from __future__ import annotations
 import re
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.checks import get_rule
+from apigw_migrate.findings import Finding
+from apigw_migrate.openapi import route_path_problem
 from apigw_migrate.transforms.context import Context, operations
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
-_SEGMENT_VARIABLE = re.compile(r"^\{[A-Za-z0-9._:-]+\+?\}$")
 ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
-# Not in the rule catalog yet (REST import rejects such paths too, so check has no rule for it); the lead
-# is asked for a catalog entry. Until then the finding is built here, with its own alternative.
-INVALID_ROUTE_RULE = "AGW803"
-
-
-def route_path_problem(path: str) -> str | None:
-    """Why `path` cannot be an HTTP API route path, or None.
-
-    >>> route_path_problem("/books/{id}") is None, route_path_problem("/{proxy+}") is None
-    (True, True)
-    >>> route_path_problem("/{proxy+}/more")
-    'the greedy variable {proxy+} must be the last segment'
-    """
-    if not isinstance(path, str) or not path.startswith("/"):
-        return "a route path must start with '/'"
-    segments = path.split("/")[1:]
-    if path != "/" and any(s == "" for s in segments):
-        return "empty path segment ('//' or a trailing '/')"
-    for i, seg in enumerate(segments):
-        if "{" in seg or "}" in seg:
-            if not _SEGMENT_VARIABLE.match(seg):
-                return f"segment {seg!r}: a path variable must be a whole segment named with letters, digits, '.', '_', ':' or '-'"
-            if seg.endswith("+}") and i != len(segments) - 1:
-                return f"the greedy variable {seg} must be the last segment"
-    return None
 
 
 def routes(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
@@ -63,13 +39,10 @@ def routes(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     for o in operations(doc):
         problem = route_path_problem(o.path)
         if problem:
-            f = Finding(
-                rule=INVALID_ROUTE_RULE,
-                severity=Severity.BLOCKER,
-                message=f"{o.route}: not a valid HTTP API route ({problem}); the route cannot move as written",
-                alternative="Rename the resource so that path variables are whole segments and a greedy {name+} comes last.",
-                pointer=ctx.pointer(jp.join("/paths", o.path)),
-                routes=(o.route,),
+            f = get_rule("AGW803").finding(
+                ctx.pointer(jp.join("/paths", o.path)),
+                f"{o.route}: not a valid HTTP API route ({problem}); the route cannot move as written",
+                routes=[o.route],
             )
             findings.append(f)
             ctx.block(o.route, f)

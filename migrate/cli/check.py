@@ -33,8 +33,9 @@ HELP = (
     "output of `export --all`) give an estate summary. Each finding names the rule (see `apigw-migrate rules`), "
     "the place (file:line:column), the routes it affects and what to do instead. Each route gets a verdict "
     "(ready, needs-change, blocked) and each API one (ready, ready-with-changes, partial, stay-on-rest).\n\n"
-    "Settings can live in [tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
-    "current directory upwards): select, ignore, fail-on, [[ignore-at]] rule + pointer glob. An "
+    "A template holding several REST APIs is checked API by API (--api picks one).\n\n"
+    "Settings can live in \\[tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
+    "current directory upwards): select, ignore, fail-on, \\[\\[ignore-at]] rule + pointer glob. An "
     "`x-apigw-migrate-ignore: [AGW201]` key on any object of the input silences those rules at and below it. "
     "Ignored findings are counted, never hidden.\n\n"
     "\b\nExamples:\n"
@@ -54,7 +55,9 @@ def register(app: typer.Typer) -> None:
 
 def check(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="Files or directories to check."),
-    api: Optional[str] = typer.Option(None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to check."),
+    api: Optional[str] = typer.Option(
+        None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to check (default: all of them)."
+    ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text (default), json, sarif (GitHub code scanning) or markdown."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the report to this file instead of stdout."),
     fail_on: Optional[FailOn] = typer.Option(
@@ -68,7 +71,7 @@ def check(
     from apigw_migrate.checks import run_checks, unknown_ids
     from apigw_migrate.config import load_config
     from apigw_migrate.errors import UserError
-    from apigw_migrate.load import expand_inputs, load
+    from apigw_migrate.load import expand_inputs, load, load_all
     from apigw_migrate.render import render
 
     select_ids = _split(select)
@@ -84,13 +87,21 @@ def check(
     sources, errors = [], []
     for path in files:
         try:
-            sources.append(load(path, api=api, max_bytes=max_bytes))
+            if api:
+                sources.append(load(path, api=api, max_bytes=max_bytes))
+                continue
+            found, unreadable = load_all(path, max_bytes=max_bytes)
         except UserError as e:
             if len(files) == 1:
                 raise
-            # One unreadable file among several: say so, check the others, exit 2 at the end.
+            found, unreadable = [], [e]
+        sources.extend(found)
+        # An unreadable file or template API among others: say so, check the rest, exit 2 at the end.
+        for e in unreadable:
             errors.append((path, str(e)))
             typer.echo(f"error: {e}", err=True)
+    if not sources and len(errors) == 1:
+        raise typer.Exit(int(ExitCode.USAGE))
 
     report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
     report.errors = errors
