@@ -21,7 +21,9 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
 from apigw_migrate.load import Source, load, parse, read_text
 from apigw_migrate.openapi import (
+    CORS_HEADER_FIELDS,
     INTEGRATION,
+    LAMBDA_FUNCTION_IN_URI,
     Operation,
     iter_operations,
     operation_security,
@@ -41,15 +43,6 @@ AUTH_TYPES = {
     "jwt": "JWT",
 }
 HTTP_TEMPLATE_BODIES = {"AWS::Serverless::HttpApi": "DefinitionBody", "AWS::ApiGatewayV2::Api": "Body"}
-_LAMBDA_URI = re.compile(r"^arn:.+?:apigateway:.+?:lambda:path/[^/]+/functions/(.+)/invocations$")
-_CORS_HEADERS = {
-    "access-control-allow-origin": "allowOrigins",
-    "access-control-allow-methods": "allowMethods",
-    "access-control-allow-headers": "allowHeaders",
-    "access-control-expose-headers": "exposeHeaders",
-    "access-control-max-age": "maxAge",
-    "access-control-allow-credentials": "allowCredentials",
-}
 
 
 @dataclass
@@ -325,12 +318,12 @@ def _integration(integ: dict, itype: str | None, *, rest: bool) -> dict:
 def _lambda_function(uri: Any) -> Any:
     """The function ARN inside a Lambda invocation URI (also inside a `Fn::Sub`), else None."""
     if isinstance(uri, str):
-        m = _LAMBDA_URI.match(uri)
+        m = LAMBDA_FUNCTION_IN_URI.search(uri)
         return m.group(1) if m else None
     if isinstance(uri, dict) and list(uri) == ["Fn::Sub"]:
         arg = uri["Fn::Sub"]
         text = arg[0] if isinstance(arg, list) and arg else arg
-        m = _LAMBDA_URI.match(text) if isinstance(text, str) else None
+        m = LAMBDA_FUNCTION_IN_URI.search(text) if isinstance(text, str) else None
         if m:
             return {"Fn::Sub": [m.group(1), *arg[1:]] if isinstance(arg, list) else m.group(1)}
     return None
@@ -497,8 +490,8 @@ def _cors_values(integ: dict) -> Iterable[tuple[str, str]]:
         params = response.get("responseParameters") if isinstance(response, dict) else None
         for target, source in (params or {}).items() if isinstance(params, dict) else ():
             header = target[len("method.response.header.") :].lower() if target.startswith("method.response.header.") else ""
-            if header in _CORS_HEADERS and isinstance(source, str):
-                yield _CORS_HEADERS[header], _rest_source(source)
+            if header in CORS_HEADER_FIELDS and isinstance(source, str):
+                yield CORS_HEADER_FIELDS[header], _rest_source(source)
 
 
 def rest_cors_config(src: Source) -> dict | None:

@@ -19,6 +19,17 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 INTEGRATION = "x-amazon-apigateway-integration"
 AUTHORIZER = "x-amazon-apigateway-authorizer"
 AUTHTYPE = "x-amazon-apigateway-authtype"
+# The function inside a Lambda invocation URI: arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{fn}/invocations
+LAMBDA_FUNCTION_IN_URI = re.compile(r":lambda:path/[^/]+/functions/(.+)/invocations")
+# Access-Control-* response headers → the x-amazon-apigateway-cors field they become.
+CORS_HEADER_FIELDS = {
+    "access-control-allow-origin": "allowOrigins",
+    "access-control-allow-methods": "allowMethods",
+    "access-control-allow-headers": "allowHeaders",
+    "access-control-expose-headers": "exposeHeaders",
+    "access-control-max-age": "maxAge",
+    "access-control-allow-credentials": "allowCredentials",
+}
 
 
 @dataclass(frozen=True)

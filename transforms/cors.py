@@ -16,19 +16,11 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import ANY_METHOD, INTEGRATION
+from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
 from apigw_migrate.transforms.context import Context, Op, integration_type, operations
 
 CORS = "x-amazon-apigateway-cors"
 _HEADER = "method.response.header."
-_FIELDS = {
-    "access-control-allow-origin": "allowOrigins",
-    "access-control-allow-methods": "allowMethods",
-    "access-control-allow-headers": "allowHeaders",
-    "access-control-expose-headers": "exposeHeaders",
-    "access-control-max-age": "maxAge",
-    "access-control-allow-credentials": "allowCredentials",
-}
 
 
 def is_cors_preflight(method: str, integ: dict | None) -> bool:
@@ -158,7 +150,7 @@ def _static_values(integ: dict) -> tuple[dict[str, Any], bool]:
         if any("$" in t or "#set" in t for t in templates):
             computed = True
         for key, source in (response.get("responseParameters") or {}).items():
-            field = _FIELDS.get(str(key)[len(_HEADER) :].lower())
+            field = CORS_HEADER_FIELDS.get(str(key)[len(_HEADER) :].lower())
             if field is None:
                 continue
             if not (isinstance(source, str) and len(source) >= 2 and source[0] == source[-1] == "'"):

@@ -27,6 +27,7 @@ import re
 from typing import Any, Iterator
 
 from apigw_migrate.errors import UsageError
+from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
 from apigw_migrate.transforms import ConvertResult, LambdaUse
 
 FORMATS = ("cloudformation", "sam")
@@ -57,7 +58,6 @@ HTTP_STAGE_FIELDS = (
 _GATEWAY_VARIABLE = re.compile(r"^(stageVariables|request|response|context)\.|^AWS::")
 _DOLLAR_BRACE = re.compile(r"(\$?)\$\{([^{}]*)\}")
 # The region and partition may be `${AWS::Region}`-style variables, which hold colons.
-_INVOCATION_URI = re.compile(r"^arn:.+?:apigateway:.+?:lambda:path/[^/]+/functions/(.+)/invocations$")
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _PSEUDO = "AWS::"
 
@@ -508,12 +508,12 @@ def _getatt_parts(arg: Any) -> tuple[str | None, str]:
 def _strip_invocation_uri(function: Any) -> Any:
     """A Lambda integration URI (`…:lambda:path/…/functions/ARN/invocations`) → the function ARN."""
     if isinstance(function, str):
-        m = _INVOCATION_URI.match(function)
+        m = LAMBDA_FUNCTION_IN_URI.search(function)
         return m.group(1) if m else function
     if isinstance(function, dict) and list(function) == ["Fn::Sub"]:
         arg = function["Fn::Sub"]
         text = arg[0] if isinstance(arg, list) else arg
-        m = _INVOCATION_URI.match(text) if isinstance(text, str) else None
+        m = LAMBDA_FUNCTION_IN_URI.search(text) if isinstance(text, str) else None
         if m:
             return {"Fn::Sub": [m.group(1), *arg[1:]] if isinstance(arg, list) else m.group(1)}
     return function

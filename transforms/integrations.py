@@ -22,11 +22,11 @@ from urllib.parse import unquote_plus
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
 from apigw_migrate.transforms.context import Context, Op, integration_type, is_intrinsic, operations, protect, restore, text_of
 from apigw_migrate.transforms.cors import is_cors_preflight
 
 HTTP_TIMEOUT_MAX = 30000
-LAMBDA_PATH = re.compile(r":lambda:path/[0-9-]+/functions/(.+)/invocations")
 _CFN_VAR = re.compile(r"\$\{[^}]*\}")
 _AWS_URI = re.compile(r"^arn:[^:]*:apigateway:([^:]*):([^:]+):(path|action)/(.*)$", re.S)
 PASSTHROUGH_TEMPLATES = ("", "$input.json('$')", '$input.json("$")', "$input.body")
@@ -229,7 +229,7 @@ def _passthrough(template: Any) -> bool:
 
 def _aws(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
     uri = text_of(_joined(integ.get("uri")))
-    if uri is not None and LAMBDA_PATH.search(uri):
+    if uri is not None and LAMBDA_FUNCTION_IN_URI.search(uri):
         _block(ctx, findings, o, "AGW303", jp.join(o.integration_pointer, "type"),
                f"{o.route}: Lambda non-proxy integration (type aws): the request and response go through VTL templates "
                "that HTTP APIs do not run; switch the function to the proxy event (payload 1.0 is closest) and map in code")  # fmt: skip

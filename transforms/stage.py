@@ -20,11 +20,10 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import AUTHORIZER
+from apigw_migrate.openapi import AUTHORIZER, LAMBDA_FUNCTION_IN_URI
 from apigw_migrate.transforms.context import Context, integration_type, operations, protect, restore, sub_to_intrinsic, text_of
 from apigw_migrate.transforms.parameters import rest_only_context
 
-_LAMBDA_PATH = re.compile(r":lambda:path/[0-9-]+/functions/(.+)/invocations")
 _CONTEXT_VAR = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
 # REST access-log variables with a close HTTP counterpart; the others become "-".
 _LOG_RENAMES = {"resourcePath": "$context.routeKey"}
@@ -264,7 +263,7 @@ def lambda_function(uri: Any) -> Any:
     if text is None:
         return uri if isinstance(uri, dict) else None
     protected, found = protect(text)
-    m = _LAMBDA_PATH.search(protected)
+    m = LAMBDA_FUNCTION_IN_URI.search(protected)
     if m is None:
         return None
     piece = restore(m.group(1), found)
