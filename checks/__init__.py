@@ -1,7 +1,7 @@
 """The rule registry and the engine that runs it (`run_checks`).
 
 Registration is explicit: every area module is imported here and its `RULES` appended to
-`ALL_RULES` (tests/test_checks_registry.py walks the package to make sure none is left out).
+`ALL_RULES` (tests/test_rules_registry.py walks the package to make sure none is left out).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from apigw_migrate.checks import (  # noqa: E402 - the area modules import Rule 
     quotas,
     stage,
 )
+from apigw_migrate.checks.context import context as _context  # noqa: E402 - not `context`: that names the submodule
 
 AREA_MODULES: tuple[str, ...] = (
     "general",
@@ -144,9 +145,7 @@ def run_checks(
         for f in run_rules(src, active):
             reason = _ignore_reason(f, ignore, ignore_at, inline)
             (dropped if reason else kept).append(replace(f, ignored_by=reason) if reason else f)
-        from apigw_migrate.checks.context import context
-
-        routes = list(dict.fromkeys(context(src).routes))
+        routes = list(dict.fromkeys(_context(src).routes))
         verdicts = route_verdicts(routes, kept)
         results.append(
             ApiResult(

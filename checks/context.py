@@ -150,7 +150,7 @@ class Op:
 
     def iat(self, *tokens: str | int) -> str:
         """A pointer below the operation's integration."""
-        return self.at(INTEGRATION, *tokens)
+        return self.src.api_pointer(jp.join(self.rel + _INTEGRATION_TOKEN, *tokens))
 
     def sat(self, *tokens: str | int) -> str:
         """A pointer below the security requirements that apply to the operation."""
@@ -289,9 +289,6 @@ class Context:
                 if name:
                     yield name, value, jp.join(res_ptr, "Properties", key)
 
-    def ops_with_scheme(self, name: str) -> list[str]:
-        return [o.route for o in self.ops if name in o.scheme_names()]
-
 
 # Template property → botocore Stage field. SAM's AWS::Serverless::Api and CFN's
 # AWS::ApiGateway::Stage spell these the same way.
@@ -317,18 +314,27 @@ def context(src: "Source") -> Context:
     return ctx
 
 
+_INTEGRATION_TOKEN = "/" + INTEGRATION
+
+
 def _build(src: "Source") -> Context:
     ops: list[Op] = []
+    path_rel: dict[str, str] = {}
+    api_security = src.api.get("security") or []
     for o in iter_operations(src):
         integ = o.op.get(INTEGRATION)
         if isinstance(integ, dict) and "$ref" in integ:
             integ = deref(src, integ)
         integ = integ if isinstance(integ, dict) else None
-        rel = jp.join("/paths", o.path, o.method)
+        # Pointer building is the bulk of this loop on a large export: escape each path once.
+        item_rel = path_rel.get(o.path)
+        if item_rel is None:
+            item_rel = path_rel[o.path] = jp.join("/paths", o.path)
+        rel = item_rel + "/" + o.method
         if "security" in o.op:
-            security, sec_rel = o.op.get("security") or [], jp.join(rel, "security")
+            security, sec_rel = o.op.get("security") or [], rel + "/security"
         else:
-            security, sec_rel = src.api.get("security") or [], "/security"
+            security, sec_rel = api_security, "/security"
         auth = o.op.get(AUTH_EXT)
         ops.append(
             Op(
@@ -338,7 +344,7 @@ def _build(src: "Source") -> Context:
                 route=o.route_key,
                 pointer=src.api_pointer(rel),
                 integration=integ,
-                integration_pointer=src.api_pointer(jp.join(rel, INTEGRATION)),
+                integration_pointer=src.api_pointer(rel + _INTEGRATION_TOKEN),
                 itype=lower(integ.get("type")) if integ else "",
                 security=security if isinstance(security, list) else [],
                 security_rel=sec_rel,
@@ -481,8 +487,12 @@ def _authorizers(ctx: Context) -> list[Authorizer]:
             field_name = _CFN_AUTH_FIELDS.get(key)
             if field_name:
                 a.fields[field_name] = (value, jp.join(res_ptr, "Properties", key))
+    by_scheme: dict[str, list[str]] = {}
+    for o in ctx.ops:
+        for name in o.scheme_names():
+            by_scheme.setdefault(name, []).append(o.route)
     for a in by_name.values():
-        a.routes = ctx.ops_with_scheme(a.name)
+        a.routes = list(by_scheme.get(a.name, ()))
         if not a.routes and src.kind == "sam":
             default, _ = ctx.prop("Auth", "DefaultAuthorizer")
             if default == a.name:

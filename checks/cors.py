@@ -46,15 +46,14 @@ def _classify(o: Op) -> CorsOption | None:
             if not lname.startswith(_HEADER_PREFIX):
                 return None
             any_header = True
-            ptr = o.iat("responses", key, "responseParameters", name)
             static = _static(value)
             header = lname[len("method.response.header."):]
             if lname == _ORIGIN_KEY:
-                found.origin_pointer = ptr
+                found.origin_pointer = o.iat("responses", key, "responseParameters", name)
             if static is None:
                 if found.dynamic is None:
                     found.dynamic = f"{header} is taken from {describe(value)}"
-                    found.dynamic_pointer = ptr
+                    found.dynamic_pointer = o.iat("responses", key, "responseParameters", name)
             else:
                 found.headers.setdefault(header, static)
         for mime, template in mapping(resp.get("responseTemplates")).items():

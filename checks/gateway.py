@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.context import Context, Op, context, describe, items, mapping, route_list, truthy
+from apigw_migrate.checks.cors import cors_options
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
 
@@ -45,8 +46,12 @@ def request_validation(src: "Source", r: Rule) -> Iterator[Finding]:
     ctx = context(src)
     table = _validators(ctx)
     default, default_ptr = ctx.api_ext(VALIDATOR)
+    # CORS preflight mocks become the API's CORS configuration (AGW501): nothing left to validate.
+    preflights = {c.op.pointer for c in cors_options(ctx)}
     inherited: list[str] = []
     for o in ctx.ops:
+        if o.pointer in preflights:
+            continue
         if VALIDATOR in o.op:
             name = o.op[VALIDATOR]
             what = table.get(str(name), "requests (validator not defined here)")
@@ -109,20 +114,20 @@ def gateway_responses(src: "Source", r: Rule) -> Iterator[Finding]:
             yield r.finding(res_ptr, f"custom gateway response {rtype} ({name}); HTTP APIs answer with their default error")
 
 
-def _body_schema(src: "Source", o: Op) -> str | None:
-    """Pointer of the operation's request body schema, if it declares one."""
+def _body_schema(src: "Source", o: Op) -> tuple[str | int, ...] | None:
+    """Where the operation's request body schema is (tokens below the operation), if it declares one."""
     if src.spec == "swagger2":
         for i, p in enumerate(items(o.op.get("parameters"))):
             if isinstance(p, dict) and p.get("in") == "body" and p.get("schema"):
-                return o.at("parameters", i, "schema")
+                return ("parameters", i, "schema")
         return None
     body = o.op.get("requestBody")
     if isinstance(body, dict):
         if "$ref" in body:
-            return o.at("requestBody")
+            return ("requestBody",)
         for mime, media in mapping(body.get("content")).items():
             if mapping(media).get("schema"):
-                return o.at("requestBody", "content", mime, "schema")
+                return ("requestBody", "content", mime, "schema")
     return None
 
 
@@ -139,11 +144,12 @@ def _body_schema(src: "Source", o: Op) -> str | None:
     use_instead="# the schema stays in the document as documentation; nothing enforces it",
 )
 def request_models_ignored(src: "Source", r: Rule) -> Iterator[Finding]:
-    places = [(o, ptr) for o in context(src).ops if (ptr := _body_schema(src, o))]
+    places = [(o, where) for o in context(src).ops if (where := _body_schema(src, o))]
     if places:
         routes = [o.route for o, _ in places]
+        first, where = places[0]
         yield r.finding(
-            places[0][1],
+            first.at(*where),
             f"{len(routes)} route{'s declare' if len(routes) > 1 else ' declares'} a request body schema ({route_list(routes)}); "
             "HTTP API import ignores them",
             routes=routes,

@@ -268,12 +268,16 @@ def content_handling(src: "Source", r: Rule) -> Iterator[Finding]:
         integ = o.integration
         if integ is None:
             continue
-        places = [(integ.get("contentHandling"), o.iat("contentHandling"))]
+        places: list[tuple[object, tuple[str, ...]]] = [(integ.get("contentHandling"), ())]
         for key, resp in mapping(integ.get("responses")).items():
-            places.append((mapping(resp).get("contentHandling"), o.iat("responses", key, "contentHandling")))
-        for value, ptr in places:
-            if str(value).upper().startswith("CONVERT_TO"):
-                yield r.finding(ptr, f"{o.route}: contentHandling {value} is not applied by HTTP APIs", routes=[o.route])
+            places.append((mapping(resp).get("contentHandling"), ("responses", key)))
+        for value, where in places:
+            if isinstance(value, str) and value.upper().startswith("CONVERT_TO"):
+                yield r.finding(
+                    o.iat(*where, "contentHandling"),
+                    f"{o.route}: contentHandling {value} is not applied by HTTP APIs",
+                    routes=[o.route],
+                )
 
 
 @rule(

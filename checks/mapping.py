@@ -66,16 +66,26 @@ def rest_only_context(name: str) -> bool:
     return any(name == v or (v.endswith(".") and name.startswith(v)) for v in REST_ONLY_CONTEXT)
 
 
-def _request_mappings(src: "Source") -> Iterator[tuple[Op, str, str, str]]:
-    """(operation, target, source, pointer) for every integration request parameter mapping."""
-    for o in context(src).ops:
-        if o.integration is None or o.itype == "mock":
-            continue
-        params = o.integration.get("requestParameters")
-        if not isinstance(params, dict):
-            continue
-        for target, source in params.items():
-            yield o, str(target), source if isinstance(source, str) else "", o.iat("requestParameters", target)
+def _request_mappings(src: "Source") -> list[tuple[Op, str, str]]:
+    """(operation, target, source) for every integration request parameter mapping.
+
+    Computed once per Context: five rules read it. `_mapping_pointer` gives a mapping's pointer.
+    """
+    ctx = context(src)
+    found = ctx.memo.get("request_mappings")
+    if found is None:
+        found = ctx.memo["request_mappings"] = []
+        for o in ctx.ops:
+            if o.integration is None or o.itype == "mock":
+                continue
+            params = o.integration.get("requestParameters")
+            if isinstance(params, dict):
+                found.extend((o, str(target), source if isinstance(source, str) else "") for target, source in params.items())
+    return found
+
+
+def _mapping_pointer(o: Op, target: str) -> str:
+    return o.iat("requestParameters", target)
 
 
 @rule(
@@ -91,9 +101,9 @@ def _request_mappings(src: "Source") -> Iterator[tuple[Op, str, str, str]]:
     use_instead="requestParameters:\n  overwrite:querystring.tag: $request.querystring.tag   # a,b,c",
 )
 def multivalue_parameter_source(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, target, source, ptr in _request_mappings(src):
+    for o, target, source in _request_mappings(src):
         if source.startswith(("method.request.multivaluequerystring.", "method.request.multivalueheader.")):
-            yield r.finding(ptr, f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them", routes=[o.route])
+            yield r.finding(_mapping_pointer(o, target), f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them", routes=[o.route])
 
 
 def reserved_header(name: str) -> bool:
@@ -114,11 +124,11 @@ def reserved_header(name: str) -> bool:
     use_instead="requestParameters:\n  overwrite:header.x-backend-auth: Basic c2VjcmV0   # the backend reads x-backend-auth",
 )
 def reserved_header_target(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, target, source, ptr in _request_mappings(src):
+    for o, target, source in _request_mappings(src):
         if target.lower().startswith("integration.request.header."):
             name = target[len("integration.request.header."):]
             if reserved_header(name):
-                yield r.finding(ptr, f"{o.route}: maps into reserved header {name}; HTTP APIs cannot set it", routes=[o.route])
+                yield r.finding(_mapping_pointer(o, target), f"{o.route}: maps into reserved header {name}; HTTP APIs cannot set it", routes=[o.route])
 
 
 @rule(
@@ -134,10 +144,10 @@ def reserved_header_target(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="requestParameters:\n  overwrite:header.x-order: $request.body.order.id",
 )
 def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, target, source, ptr in _request_mappings(src):
+    for o, target, source in _request_mappings(src):
         if source.startswith("method.request.body."):
             yield r.finding(
-                ptr,
+                _mapping_pointer(o, target),
                 f"{o.route}: {target} reads {source[len('method.request.body.'):]} from the body; HTTP APIs read only its first 100 KB",
                 routes=[o.route],
             )
@@ -156,10 +166,10 @@ def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="uri: https://backend.example.com/items/{itemId}\n# or: requestParameters: {overwrite:path: /items/$request.path.itemId}",
 )
 def path_parameter_target(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, target, source, ptr in _request_mappings(src):
+    for o, target, source in _request_mappings(src):
         if target.startswith("integration.request.path."):
             name = target[len("integration.request.path."):]
-            yield r.finding(ptr, f"{o.route}: sets path parameter {{{name}}} from {source or 'a value'}; HTTP APIs can only overwrite the whole path", routes=[o.route])
+            yield r.finding(_mapping_pointer(o, target), f"{o.route}: sets path parameter {{{name}}} from {source or 'a value'}; HTTP APIs can only overwrite the whole path", routes=[o.route])
 
 
 @rule(
@@ -175,9 +185,9 @@ def path_parameter_target(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="requestParameters:\n  overwrite:header.x-route: $context.routeKey",
 )
 def context_variable_unavailable(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, target, source, ptr in _request_mappings(src):
+    for o, target, source in _request_mappings(src):
         if source.startswith("context.") and rest_only_context(source[len("context."):]):
-            yield r.finding(ptr, f"{o.route}: {target} reads ${source}, which HTTP APIs do not have", routes=[o.route])
+            yield r.finding(_mapping_pointer(o, target), f"{o.route}: {target} reads ${source}, which HTTP APIs do not have", routes=[o.route])
     for o in context(src).ops:
         for key, resp in mapping((o.integration or {}).get("responses")).items():
             for name, source in mapping(mapping(resp).get("responseParameters")).items():

@@ -223,9 +223,12 @@ def _openapi(
                 raise
             reason = f"get_export failed: {e}"
         else:
-            if via == "export":
-                return document, "get_export", None
             reason = _stub_reason(document)
+            if via == "export":
+                if reason:
+                    # Asked for by name, so kept; but check and convert would see routes without backends.
+                    notes.append(f"{reason}: its routes have no backend; export again with --via resources")
+                return document, "get_export", None
             if reason is None:
                 return document, "get_export", None
     document = build_from_resources(ctx, rest_api, stage, authorizers, validators, gateway_responses, notes)

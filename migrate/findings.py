@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Iterable
 
@@ -17,7 +17,7 @@ class Severity(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"info": 0, "warning": 1, "blocker": 2}[self.value]
+        return _RANK[self]
 
     @classmethod
     def parse(cls, value: str) -> "Severity":
@@ -25,6 +25,9 @@ class Severity(str, Enum):
             return cls(value.lower())
         except ValueError:
             raise ValueError(f"unknown severity {value!r}: choose blocker, warning or info") from None
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.BLOCKER: 2}
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,20 @@ class Finding:
         return self.at(src, src.locate(self.pointer))
 
     def at(self, src: "Source", pos: "tuple[int, int] | None") -> "Finding":
-        return replace(
-            self,
-            file=self.file or src.path,
-            api=self.api or src.display_name,
-            line=pos[0] if pos else None,
-            column=pos[1] if pos else None,
+        # Positional construction: `dataclasses.replace` costs several times more, and every
+        # finding of a large export goes through here.
+        return Finding(
+            self.rule,
+            self.severity,
+            self.message,
+            self.alternative,
+            self.pointer,
+            self.routes,
+            self.file or src.path,
+            pos[0] if pos else None,
+            pos[1] if pos else None,
+            self.api or src.display_name,
+            self.ignored_by,
         )
 
     def sort_key(self) -> tuple:
@@ -89,13 +100,19 @@ def route_verdicts(route_keys: Iterable[str], findings: Iterable[Finding]) -> di
 
     A finding with no routes concerns the whole API and counts for every route.
     """
-    keys = list(route_keys)
-    worst = {k: -1 for k in keys}
+    # Findings without routes raise the floor of every route once, instead of once per route.
+    floor = -1
+    worst: dict[str, int] = {}
     for f in findings:
-        for k in f.routes or keys:
-            if k in worst:
-                worst[k] = max(worst[k], f.severity.rank)
-    return {k: ("blocked" if r == 2 else "needs-change" if r == 1 else "ready") for k, r in worst.items()}
+        rank = _RANK[f.severity]
+        if not f.routes:
+            floor = max(floor, rank)
+            continue
+        for k in f.routes:
+            if worst.get(k, -1) < rank:
+                worst[k] = rank
+    names = ("ready", "ready", "needs-change", "blocked")  # indexed by rank + 1
+    return {k: names[max(floor, worst.get(k, -1)) + 1] for k in route_keys}
 
 
 def api_verdict(routes: dict[str, str], findings: Iterable[Finding]) -> str:

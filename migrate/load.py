@@ -30,6 +30,9 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # it writes (plus an allowance for small files) is an alias bomb: refused before anything is built.
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_ALLOWANCE = 100_000
+# Real definitions nest a few dozen levels. The YAML builder and the later stages recurse (copy.deepcopy
+# takes two frames a level), so deeper input would end in a RecursionError under Python's default limit.
+MAX_DEPTH = 200
 
 KINDS = ("bundle", "oas3", "swagger2", "sam", "cloudformation", "terraform")
 TERRAFORM_SUFFIXES = (".tpl", ".tftpl")
@@ -186,8 +189,29 @@ def _parse_json(text: str, path: str) -> Parsed:
                 return _parse_json(quoted, path)
         raise InputError(f"not valid JSON: {e.msg}", path, e.lineno, e.colno) from None
     except RecursionError:
-        raise InputError("nesting is too deep to read", path) from None
-    return Parsed(document, PositionIndex(locator=JsonLocator(text)), ref_strings)
+        raise InputError(f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path) from None
+    positions = PositionIndex(locator=JsonLocator(text))
+    too_deep = _too_deep(document)
+    if too_deep is not None:
+        raise InputError(
+            f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path, *(positions.locate(too_deep) or ())
+        )
+    return Parsed(document, positions, ref_strings)
+
+
+def _too_deep(root: Any) -> str | None:
+    """The pointer of the first container nested more than MAX_DEPTH levels deep, or None.
+
+    The C decoder reads far deeper documents than the later stages, which recurse, can walk.
+    """
+    stack: list[tuple[Any, int, tuple]] = [(root, 1, ())]
+    while stack:
+        node, depth, tokens = stack.pop()
+        if depth > MAX_DEPTH:
+            return jp.join("", *tokens)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend((v, depth + 1, (*tokens, k)) for k, v in items if isinstance(v, (dict, list)))
+    return None
 
 
 class _JsonDuplicate(Exception):
@@ -241,6 +265,7 @@ def _parse_yaml(text: str, path: str) -> Parsed:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        _check_nesting(loader_cls, text, path)
         loader = loader_cls(text)
         try:
             node = loader.get_single_node()
@@ -258,12 +283,36 @@ def _parse_yaml(text: str, path: str) -> Parsed:
         raise InputError("file is empty", path)
     _check_alias_expansion(node, path)
     table: dict[str, Position] = {}
-    builder = _YamlBuilder(path, table)
-    try:
-        document = builder.build(node, "")
-    except RecursionError:
-        raise InputError("nesting is too deep to read", path) from None
+    document = _YamlBuilder(path, table).build(node, "")
     return Parsed(document, PositionIndex(table))
+
+
+def _check_nesting(loader_cls: Any, text: str, path: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH before libyaml composes it.
+
+    libyaml's composer recurses in C: a few kilobytes of ``[[[[…`` crash the interpreter instead
+    of raising. Reading the event stream is iterative and costs a tenth of composing.
+    """
+    import yaml
+
+    opens = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closes = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    loader = loader_cls(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, opens):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise InputError(
+                        f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path, mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, closes):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def _check_alias_expansion(root: Any, path: str) -> None:

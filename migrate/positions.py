@@ -186,15 +186,13 @@ class JsonLocator:
 
     def _value_offset(self, pointer: str) -> int | None:
         """Offset where the value named by the pointer starts."""
-        if pointer == "":
-            return _WS.match(self.text, 0).end()
-        parent = jp.parent(pointer)
-        container = self._value_offset(parent)
-        if container is None:
-            return None
-        token = jp.unescape(pointer[len(parent) + 1 :])
-        entry = self._find(container, token)
-        return None if entry is None else entry[1]
+        offset = _WS.match(self.text, 0).end()
+        for token in jp.split(pointer):
+            entry = self._find(offset, token)
+            if entry is None:
+                return None
+            offset = entry[1]
+        return offset
 
     def _member(self, container: int, token: str) -> int | None:
         entry = self._find(container, token)

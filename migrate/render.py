@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from apigw_migrate import __version__
@@ -21,6 +24,10 @@ if TYPE_CHECKING:
     from apigw_migrate.checks.rule import Rule
 
 FORMATS = ("text", "json", "sarif", "markdown")
+HOME_URL = "https://github.com/apigw-migrate/apigw-migrate"
+RULE_DOCS_URL = HOME_URL + "/blob/main/docs/rules/{id}.md"
+# GitHub refuses comments over 65,536 characters: findings past this budget are counted, not listed.
+MARKDOWN_BUDGET = 60_000
 SCHEMA_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.BLOCKER: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -134,7 +141,7 @@ def short_location(f: Finding) -> str:
     if f.file and os.path.isabs(f.file):
         rel = os.path.relpath(f.file)
         name = rel if not rel.startswith("..") else os.path.basename(f.file)
-        return location(Finding(**{**f.__dict__, "file": name}))
+        return location(replace(f, file=name))
     return location(f)
 
 
@@ -175,17 +182,44 @@ def _sarif_rule(r: "Rule") -> dict:
         "shortDescription": {"text": r.summary},
         "fullDescription": {"text": r.why},
         "help": {"text": doc, "markdown": doc},
-        "helpUri": f"https://github.com/apigw-migrate/apigw-migrate/blob/main/docs/rules/{r.id}.md",
+        "helpUri": RULE_DOCS_URL.format(id=r.id),
         "defaultConfiguration": {"level": SARIF_LEVELS[r.severity]},
         "properties": {"severity": r.severity.value, "fixedBy": r.fixed_by, "tags": ["apigw-migrate", r.severity.value]},
     }
 
 
-def _artifact_uri(path: str | None) -> str:
+def _repository_root(path: Path) -> Path | None:
+    """The nearest folder above `path` holding `.git` (a directory, or a file for worktrees)."""
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _artifact_location(path: str | None, roots: dict[str, str]) -> dict:
+    """An artifactLocation relative to the repository root (`%SRCROOT%`) when the file is in one.
+
+    GitHub code scanning resolves relative URIs against the checkout root, so a path relative to
+    the current directory would point at the wrong file when `check` runs in a subfolder. Outside
+    a repository the current directory is the base; a file outside both gets an absolute URI.
+    """
     if not path:
-        return "unknown"
-    rel = os.path.relpath(path) if os.path.isabs(path) else path
-    return rel.replace(os.sep, "/") if not rel.startswith("..") else "file://" + os.path.abspath(path)
+        return {"uri": "unknown"}
+    absolute = Path(os.path.abspath(path))
+    for base in (_repository_root(absolute), Path.cwd()):
+        if base is None or not absolute.is_relative_to(base):
+            continue
+        # One base per run: a file under another one (a second repository) gets an absolute URI.
+        if roots.setdefault("%SRCROOT%", base.as_uri() + "/") == base.as_uri() + "/":
+            return {"uri": absolute.relative_to(base).as_posix(), "uriBaseId": "%SRCROOT%"}
+    return {"uri": absolute.as_uri()}
+
+
+def _fingerprint(f: Finding, seen: dict[str, int]) -> str:
+    """Stable across runs and unrelated edits: rule, API and pointer, not line or message text."""
+    base = hashlib.sha256(f"{f.rule}\0{f.api or f.file}\0{f.pointer}".encode()).hexdigest()[:32]
+    seen[base] = seen.get(base, 0) + 1
+    return f"{base}:{seen[base]}"
 
 
 def render_sarif(report: CheckReport, rules: Iterable["Rule"] | None = None) -> str:
@@ -193,10 +227,12 @@ def render_sarif(report: CheckReport, rules: Iterable["Rule"] | None = None) -> 
 
     rule_list = sorted(rules or ALL_RULES, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rule_list)}
+    roots: dict[str, str] = {}
+    seen: dict[str, int] = {}
     results = []
     for a in report.apis:
         for f in a.findings:
-            physical: dict = {"artifactLocation": {"uri": _artifact_uri(f.file)}}
+            physical: dict = {"artifactLocation": _artifact_location(f.file, roots)}
             if f.line:
                 physical["region"] = {"startLine": f.line, "startColumn": f.column or 1}
             result = {
@@ -209,36 +245,34 @@ def render_sarif(report: CheckReport, rules: Iterable["Rule"] | None = None) -> 
                         "logicalLocations": [{"fullyQualifiedName": f.pointer or "/", "kind": "member"}],
                     }
                 ],
+                "partialFingerprints": {"apigwMigrateFinding/v1": _fingerprint(f, seen)},
                 "properties": {"routes": list(f.routes), "api": f.api, "pointer": f.pointer},
             }
             if f.rule in index:
                 result["ruleIndex"] = index[f.rule]
             results.append(result)
-    doc = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": "apigw-migrate",
+                "version": __version__,
+                "informationUri": HOME_URL,
+                "rules": [_sarif_rule(r) for r in rule_list],
+            }
+        },
+        "results": results,
+        "invocations": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "apigw-migrate",
-                        "version": __version__,
-                        "informationUri": "https://github.com/apigw-migrate/apigw-migrate",
-                        "rules": [_sarif_rule(r) for r in rule_list],
-                    }
-                },
-                "results": results,
-                "invocations": [
-                    {
-                        "executionSuccessful": not report.errors,
-                        "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": f"{path}: {message}"}} for path, message in report.errors
-                        ],
-                    }
+                "executionSuccessful": not report.errors,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": f"{path}: {message}"}} for path, message in report.errors
                 ],
             }
         ],
     }
+    if roots:
+        run["originalUriBaseIds"] = {name: {"uri": uri} for name, uri in roots.items()}
+    doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -248,6 +282,8 @@ def _md_cell(text: str) -> str:
 
 def render_markdown(report: CheckReport) -> str:
     lines = ["## apigw-migrate check", "", summary_line(report), ""]
+    icons = {Severity.BLOCKER: "⛔", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
+    budget = MARKDOWN_BUDGET
     for a in report.apis:
         lines += [f"### `{a.api}`: {a.verdict}", "", VERDICT_TEXT.get(a.verdict, a.verdict) + "."]
         if a.verdict == "partial":
@@ -256,18 +292,28 @@ def render_markdown(report: CheckReport) -> str:
         lines.append("")
         if a.findings:
             lines += ["| | Rule | Location | Routes | Finding | Instead |", "|---|---|---|---|---|---|"]
-            icons = {Severity.BLOCKER: "⛔", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
-            for sev in SEVERITY_ORDER:
-                for f in (f for f in a.findings if f.severity is sev):
-                    loc = f"{os.path.basename(f.file or '')}:{f.line}" if f.line else os.path.basename(f.file or "")
-                    lines.append(
-                        f"| {icons[sev]} | [{f.rule}](docs/rules/{f.rule}.md) | `{loc}` | {_md_cell(routes_text(f))} | "
-                        f"{_md_cell(f.message)} | {_md_cell(f.alternative)} |"
-                    )
+            rows = [f for sev in SEVERITY_ORDER for f in a.findings if f.severity is sev]
+            for shown, f in enumerate(rows):
+                row = (
+                    f"| {icons[f.severity]} | [{f.rule}]({RULE_DOCS_URL.format(id=f.rule)}) | `{short_location(f)}` | "
+                    f"{_md_cell(routes_text(f))} | {_md_cell(f.message)} | {_md_cell(f.alternative)} |"
+                )
+                budget -= len(row) + 1
+                if budget < 0:
+                    lines += ["", f"…and {len(rows) - shown} more findings (the least severe) left out to fit a comment: "
+                              "`--format json` or `sarif` lists them all."]
+                    break
+                lines.append(row)
             lines.append("")
         if a.ignored:
             lines += [f"<details><summary>{len(a.ignored)} ignored</summary>", ""]
-            lines += [f"- {f.rule} at `{f.pointer}` ({f.ignored_by}): {_md_cell(f.message)}" for f in a.ignored]
+            for shown, f in enumerate(a.ignored):
+                row = f"- {f.rule} at `{f.pointer}` ({f.ignored_by}): {_md_cell(f.message)}"
+                budget -= len(row) + 1
+                if budget < 0:
+                    lines.append(f"- …and {len(a.ignored) - shown} more")
+                    break
+                lines.append(row)
             lines += ["", "</details>", ""]
     if report.errors:
         lines += ["### Inputs that could not be read", ""]
@@ -279,6 +325,6 @@ def render_markdown(report: CheckReport) -> str:
         lines += [f"| {v} | {n} |" for v, n in s["verdicts"].items()]
         if s["blockersByRule"]:
             lines += ["", "| Blocker | Count |", "|---|---|"]
-            lines += [f"| [{k}](docs/rules/{k}.md) | {v} |" for k, v in s["blockersByRule"].items()]
+            lines += [f"| [{k}]({RULE_DOCS_URL.format(id=k)}) | {v} |" for k, v in s["blockersByRule"].items()]
         lines.append("")
     return "\n".join(lines)

@@ -148,7 +148,8 @@ def test_output_file_and_markdown(cli, work):
     assert r.code == 1 and r.stdout == ""
     text = out.read_text()
     assert text.startswith("## apigw-migrate check")
-    assert "| ⛔ | [AGW105](docs/rules/AGW105.md) | `bundle_edge.json:95` | (whole API) |" in text
+    # Absolute rule links: a relative one would resolve against the pull request's URL.
+    assert "| ⛔ | [AGW105](https://github.com/apigw-migrate/apigw-migrate/blob/main/docs/rules/AGW105.md) | `bundle_edge.json:95:5` | (whole API) |" in text
 
 
 def test_api_option_picks_a_template_api(cli, work):

@@ -34,7 +34,7 @@ EXPECTED = {
         "partial",
     ),
     ("payments.oas30.yaml", None): (
-        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821"},
+        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW311", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821"},
         "stay-on-rest",
     ),
     ("sam-template.yaml", "CatalogApi"): ({"AGW204", "AGW313", "AGW501", "AGW503", "AGW821"}, "ready-with-changes"),

@@ -277,3 +277,36 @@ def test_route_path_rule_fires_on_a_greedy_variable_that_is_not_last(tmp_path):
 
 def test_route_path_rule_stays_silent_on_valid_paths():
     assert not [f for f in findings_of("oas3_rest.yaml") if f.rule == "AGW803"]
+
+
+def test_route_verdicts_whole_api_findings_raise_every_route():
+    from apigw_migrate.findings import Finding, route_verdicts
+
+    routes = ["GET /a", "GET /b", "GET /c"]
+    whole_api_warning = Finding("AGW601", Severity.WARNING, "m")
+    blocker_on_b = Finding("AGW302", Severity.BLOCKER, "m", routes=("GET /b",))
+    info_on_c = Finding("AGW313", Severity.INFO, "m", routes=("GET /c", "GET /unknown"))
+    assert route_verdicts(routes, [info_on_c]) == {"GET /a": "ready", "GET /b": "ready", "GET /c": "ready"}
+    assert route_verdicts(routes, [whole_api_warning, blocker_on_b, info_on_c]) == {
+        "GET /a": "needs-change",
+        "GET /b": "blocked",
+        "GET /c": "needs-change",
+    }
+
+
+def test_default_validator_does_not_count_cors_preflights(tmp_path):
+    cors = {
+        "type": "mock",
+        "responses": {"default": {"statusCode": "200", "responseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"}}},
+    }
+    doc = {
+        "openapi": "3.0.1",
+        "x-amazon-apigateway-request-validators": {"all": {"validateRequestBody": True, "validateRequestParameters": True}},
+        "x-amazon-apigateway-request-validator": "all",
+        "paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "http_proxy", "uri": "https://b.example.com/a"}},
+                         "options": {"x-amazon-apigateway-integration": cors}}},
+    }
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(doc))
+    (found,) = [f for f in run_checks([load(path)]).apis[0].findings if f.rule == "AGW701"]
+    assert found.routes == ("GET /a",)

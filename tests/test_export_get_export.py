@@ -89,11 +89,53 @@ def test_via_export_does_not_fall_back(ctx, boto_client):
     assert "Only found non-JSON body models" in str(e.value)
 
 
-def test_via_export_keeps_even_a_stubbed_export(ctx, boto_client):
+def test_via_export_keeps_even_a_stubbed_export_and_says_what_is_missing(cli, aws, boto_client, tmp_path):
     api_id = build_other_api(boto_client)
-    bundle = export_bundle(ctx, api_id, "dev", via="export")
+    out = tmp_path / "b.json"
+    result = cli(
+        "export", "--endpoint-url", aws, "--rest-api-id", api_id, "--stage", "dev", "--via", "export", "-o", str(out),
+        env={"APIGW_MIGRATE_MAX_ATTEMPTS": "1", "AWS_DEFAULT_REGION": REGION},
+    )
+    assert result.code == 0, result
+    bundle = json.loads(out.read_text())
     assert bundle["metadata"]["exportedVia"] == "get_export"
     assert "x-amazon-apigateway-integration" not in json.dumps(bundle["openapi"])
+    [note] = [n for n in bundle["notes"] if "no x-amazon-apigateway-integration" in n]
+    assert note.endswith("export again with --via resources")
+    assert f"note: {note}" in result.stderr
+
+
+def test_cli_both_paths_against_moto_give_bundles_that_read_the_same(cli, aws, boto_client, tmp_path, monkeypatch):
+    from moto.apigateway import models
+
+    shop = build_shop_api(boto_client)
+    asked: list[str] = []
+
+    def realistic_export(self, rest_api_id, export_type):
+        asked.append(export_type)
+        return aws_style_export(shop)
+
+    # moto's server runs in this process: its get_export now answers what AWS would, over real HTTP.
+    monkeypatch.setattr(models.APIGatewayBackend, "export_api", realistic_export)
+    env = {"APIGW_MIGRATE_MAX_ATTEMPTS": "1", "AWS_DEFAULT_REGION": REGION}
+    common = ("export", "--endpoint-url", aws, "--rest-api-id", shop.api_id, "--stage", "prod")
+    via_export = cli(*common, "-o", str(tmp_path / "e.json"), env=env)
+    via_resources = cli(*common, "--via", "resources", "-o", str(tmp_path / "r.yaml"), env=env)
+    assert via_export.code == 0 and via_resources.code == 0, (via_export, via_resources)
+    assert asked == ["oas30"]
+    assert "used the resources path" not in via_export.stderr
+
+    from_export, from_resources = load(tmp_path / "e.json"), load(tmp_path / "r.yaml")
+    assert (from_export.bundle["metadata"]["exportedVia"], from_resources.bundle["metadata"]["exportedVia"]) == ("get_export", "resources")
+    assert signature(from_export) == signature(from_resources)
+    assert len(signature(from_export)) == 5
+
+    def verdicts(src) -> tuple:
+        result = cli("check", "--format", "json", str(src.path))
+        [api] = json.loads(result.stdout)["apis"]
+        return result.code, api["verdict"], api["routes"], sorted({f["rule"] for f in api["findings"]})
+
+    assert verdicts(from_export) == verdicts(from_resources)
 
 
 def test_throttling_on_get_export_is_not_hidden_by_a_fallback(ctx, boto_client):
@@ -145,11 +187,24 @@ def aws_style_export(shop: ShopApi) -> dict:
                         {"name": "bookId", "in": "path", "required": True, "schema": {"type": "string"}},
                         {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
                     ],
-                    "responses": {"200": {"description": "200 response"}, "404": {"description": "404 response", "content": {}}},
+                    "responses": {
+                        "200": {
+                            "description": "200 response",
+                            "headers": {"X-Book-Version": {"schema": {"type": "string"}}},
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Book"}}},
+                        },
+                        "404": {"description": "404 response", "content": {}},
+                    },
                     "security": [{"PartnerToken": [], "api_key": []}],
                     "x-amazon-apigateway-integration": {
                         "type": "http", "httpMethod": "GET", "uri": "https://catalog.example.com/books/{id}",
-                        "responses": {"default": {"statusCode": "200"}, "404": {"statusCode": "404"}},
+                        "responses": {
+                            "default": {
+                                "statusCode": "200",
+                                "responseParameters": {"method.response.header.X-Book-Version": "integration.response.header.ETag"},
+                            },
+                            "404": {"statusCode": "404"},
+                        },
                         "requestParameters": {"integration.request.path.id": "method.request.path.bookId"},
                         "passthroughBehavior": "when_no_match", "timeoutInMillis": 20000,
                     },

@@ -35,7 +35,7 @@ LOADS = [
     ("bookstore.oas30.json", None, "oas3", "oas3", "rest", 21),
     ("bookstore.bundle.json", None, "bundle", "oas3", "rest", 21),
     ("orders.swagger2.yaml", None, "swagger2", "swagger2", "rest", 7),
-    ("payments.oas30.yaml", None, "oas3", "oas3", "rest", 5),
+    ("payments.oas30.yaml", None, "oas3", "oas3", "rest", 6),
     ("inventory.swagger2.json", None, "swagger2", "swagger2", "rest", 6),
     ("clean.oas30.yaml", None, "oas3", "oas3", "rest", 5),
     ("sam-template.yaml", "CatalogApi", "sam", "oas3", "rest", 3),
@@ -65,7 +65,7 @@ FIXTURE_RULES: dict[tuple[str, str | None], set[str]] = {
         "AGW001", "AGW201", "AGW204", "AGW205", "AGW301", "AGW307", "AGW313", "AGW501", "AGW701", "AGW703",
     },  # fmt: skip
     ("payments.oas30.yaml", None): {
-        "AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW313", "AGW701", "AGW703",
+        "AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW311", "AGW313", "AGW701", "AGW703",
     },  # fmt: skip
     ("inventory.swagger2.json", None): {"AGW001", "AGW304", "AGW305", "AGW404", "AGW703"},
     # Must produce no warning and no blocker at all (infos such as AGW313 are fine). Its Lambda
@@ -161,3 +161,60 @@ def test_sam_intrinsics_stay_opaque() -> None:
     staff = load(FIXTURES / "sam-template.yaml", api="StaffApi")
     assert staff.template_resource["CacheClusterSize"] == {"Fn::If": ["IsProd", "1.6", "0.5"]}
     assert staff.template_resource["EndpointConfiguration"]["VPCEndpointIds"] == [{"Ref": "StaffVpcEndpointId"}]
+
+
+# Every REST-only feature of the fact sheet, as the fixtures spell it: §1 matrix rows (the stage, API and
+# domain settings live in the bundle), §2.2 root and operation extensions, §2.3 integration properties
+# and §2.4 authorizer properties. Each (key, value) pair must occur in at least one fixture; value None
+# means any value.
+REST_ONLY_FEATURES: dict[str, list[tuple[str, object]]] = {
+    "§1": [
+        ("types", ["EDGE"]), ("Type", "PRIVATE"), ("clientCertificateId", None), ("webAclArn", None),
+        ("usagePlans", None), ("quota", None), ("cacheClusterEnabled", True), ("cachingEnabled", True),
+        ("canarySettings", None), ("loggingLevel", "INFO"), ("tracingEnabled", True), ("destinationArn", None),
+        ("type", "mock"), ("responseTransferMode", "STREAM"), ("securityPolicy", "TLS_1_0"), ("routingMode", None),
+    ],
+    "§2.2": [
+        ("x-amazon-apigateway-api-key-source", None), ("x-amazon-apigateway-binary-media-types", None),
+        ("x-amazon-apigateway-documentation", None), ("vpcEndpointIds", None), ("x-amazon-apigateway-gateway-responses", None),
+        ("x-amazon-apigateway-minimum-compression-size", None), ("x-amazon-apigateway-policy", None),
+        ("x-amazon-apigateway-request-validators", None), ("x-amazon-apigateway-request-validator", None),
+        ("x-amazon-apigateway-any-method", None), ("x-amazon-apigateway-auth", None), ("api_key", []),
+    ],
+    "§2.3": [
+        ("type", "aws"), ("type", "http"), ("passthroughBehavior", None), ("requestTemplates", None),
+        ("responseTemplates", None), ("cacheKeyParameters", None), ("cacheNamespace", None), ("contentHandling", None),
+        ("insecureSkipVerification", True), ("connectionType", "VPC_LINK"), ("integrationTarget", None),
+        ("timeoutInMillis", 300000),
+    ],
+    "§2.4": [
+        ("type", "token"), ("type", "request"), ("type", "cognito_user_pools"), ("identityValidationExpression", None),
+        ("authorizerResultTtlInSeconds", None), ("providerARNs", None), ("authorizerCredentials", None),
+    ],
+}  # fmt: skip
+
+
+def _pairs(node: object, found: set[tuple[str, str]]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key, value in current.items():
+                found.add((key, json.dumps(value, sort_keys=True)))
+                found.add((key, "*"))
+                stack.append(value)
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+@pytest.mark.parametrize("section", sorted(REST_ONLY_FEATURES))
+def test_fixtures_spell_every_rest_only_feature_of_the_fact_sheet(section: str) -> None:
+    found: set[tuple[str, str]] = set()
+    for name, api, *_ in LOADS:
+        _pairs(load(FIXTURES / name, api=api).document, found)
+    missing = [
+        (key, value)
+        for key, value in REST_ONLY_FEATURES[section]
+        if (key, "*" if value is None else json.dumps(value, sort_keys=True)) not in found
+    ]
+    assert not missing, f"no fixture has {missing} ({section})"

@@ -58,6 +58,7 @@ GOOD = {
             },
         }
     },
+    "x-amazon-apigateway-cors": {"allowOrigins": ["https://app.example.com"], "allowCredentials": True, "maxAge": 300},
     "x-amazon-apigateway-importexport-version": "1.0",
 }  # fmt: skip
 
@@ -81,12 +82,16 @@ CASES = {
     "route_keys": lambda d: d["paths"].update({"/a/{rest+}/b": {"get": {"responses": {"200": {"description": "ok"}}}}}),
     "integration_types": lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "type", "AWS"),
     "payload_format_versions": lambda d: _set(d["paths"]["/{proxy+}"]["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"], "payloadFormatVersion", "2.0"),
+    "integration_settings": lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "timeoutInMillis", 60000),
+    "parameter_mappings": lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "requestParameters",
+                                         {"integration.request.header.X-Id": "method.request.header.X-Id"}),
     "subtype_integrations": lambda d: _op(d, "/queue", "post")["x-amazon-apigateway-integration"].pop("credentials"),
     "one_security_requirement": lambda d: _set(_op(d), "security", [{"jwt": []}, {"lambda": []}]),
     "security_schemes_defined": lambda d: _set(_op(d), "security", [{"missing": []}]),
     "authorizer_types": lambda d: _set(d["components"]["securitySchemes"]["lambda"]["x-amazon-apigateway-authorizer"], "type", "token"),
     "jwt_authorizers": lambda d: _set(d["components"]["securitySchemes"]["jwt"]["x-amazon-apigateway-authorizer"]["jwtConfiguration"], "audience", []),
     "request_authorizers": lambda d: d["components"]["securitySchemes"]["lambda"]["x-amazon-apigateway-authorizer"].pop("authorizerUri"),
+    "cors_configuration": lambda d: _set(d["x-amazon-apigateway-cors"], "allowOrigins", ["*"]),
     "no_rest_extensions": lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "passthroughBehavior", "when_no_match"),
     "route_quota": lambda d: d["paths"].update({f"/r{i}": {"get": {"responses": {"200": {"description": "ok"}}}} for i in range(300)}),
     "authorizer_quota": lambda d: d["components"]["securitySchemes"].update(
@@ -138,3 +143,32 @@ def test_spec_validator_reports_a_pointer_into_the_document() -> None:
 def test_intrinsics_are_placeholders_for_the_openapi_validator() -> None:
     doc = broken(lambda d: d["info"].update({"title": {"Ref": "AWS::StackName"}}))
     assert spec_violations(doc) == []
+
+
+@pytest.mark.parametrize(
+    "name, edit",
+    [
+        ("jwt_authorizers", lambda d: _set(d["components"]["securitySchemes"]["jwt"]["x-amazon-apigateway-authorizer"], "identitySource",
+                                           "$request.header.A, $request.header.B")),
+        ("jwt_authorizers", lambda d: _set(d["components"]["securitySchemes"]["jwt"]["x-amazon-apigateway-authorizer"]["jwtConfiguration"],
+                                           "audience", [f"c{i}" for i in range(51)])),
+        ("request_authorizers", lambda d: d["components"]["securitySchemes"]["lambda"]["x-amazon-apigateway-authorizer"].update(
+            {"authorizerResultTtlInSeconds": 300, "identitySource": ""})),
+        ("request_authorizers", lambda d: _set(d["components"]["securitySchemes"]["lambda"]["x-amazon-apigateway-authorizer"],
+                                               "authorizerResultTtlInSeconds", 7200)),
+        ("integration_settings", lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "tlsConfig", {"insecureSkipVerification": True})),
+        ("parameter_mappings", lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "responseParameters",
+                                              {"default": {"overwrite:header.X": "$response.header.Y"}})),
+        ("parameter_mappings", lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "responseParameters",
+                                              {"200": {"method.response.header.X": "integration.response.header.Y"}})),
+        ("cors_configuration", lambda d: _set(d["x-amazon-apigateway-cors"], "maxAge", 100000)),
+        ("cors_configuration", lambda d: _set(d["x-amazon-apigateway-cors"], "allowOrigin", ["*"])),
+    ],
+)  # fmt: skip
+def test_more_ways_to_break_a_rule(name: str, edit) -> None:  # type: ignore[no-untyped-def]
+    assert {v.rule for v in http_rules.check(broken(edit))} == {name}
+
+
+def test_intrinsic_settings_are_not_judged() -> None:
+    doc = broken(lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "timeoutInMillis", {"Ref": "Timeout"}))
+    assert http_rules.check(doc) == []

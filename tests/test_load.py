@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from apigw_migrate.errors import ExitCode, InputError, UsageError
-from apigw_migrate.load import expand_inputs, load, load_many, parse, quote_placeholders, read_text
+from apigw_migrate.load import MAX_DEPTH, expand_inputs, load, load_many, parse, quote_placeholders, read_text
 from apigw_migrate.openapi import iter_operations
 
 from conftest import FIXTURES
@@ -255,7 +257,45 @@ def test_ordinary_aliases_and_merge_keys_are_expanded(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_one_line(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "deep.json", "[" * 200_000 + "]" * 200_000))
-    assert "nesting is too deep" in err.reason
+    assert err.reason == f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it"
+
+
+def nested_schema(depth: int) -> str:
+    """An OpenAPI 3.0 JSON document whose one response schema nests `depth` objects."""
+    schema = '{"a":' * depth + "1" + "}" * depth
+    return (
+        '{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},\n"paths": {"/a": {"get": {"responses": '
+        '{"200": {"description": "ok", "content": {"application/json": {"schema": ' + schema + "}}}}}}}}"
+    )
+
+
+def test_json_nested_deeper_than_later_stages_can_walk_is_refused_at_its_place(tmp_path: Path) -> None:
+    # The C decoder reads this; copying it (convert) would end in a RecursionError.
+    err = load_error(write(tmp_path, "deep.json", nested_schema(MAX_DEPTH)))
+    assert err.reason.startswith(f"nesting is more than {MAX_DEPTH} levels deep")
+    assert err.line == 2 and err.column is not None
+
+
+def test_nesting_up_to_the_limit_loads(tmp_path: Path) -> None:
+    src = load(write(tmp_path, "deep.json", nested_schema(MAX_DEPTH - 20)))
+    assert list(src.api["paths"]) == ["/a"]
+    # Root mapping and x-deep's lists: exactly MAX_DEPTH levels.
+    yaml_text = "openapi: 3.0.1\npaths: {}\nx-deep: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
+    node, levels = load(write(tmp_path, "deep.yaml", yaml_text)).api["x-deep"], 1
+    while node:
+        node, levels = node[0], levels + 1
+    assert levels == MAX_DEPTH - 1
+
+
+def test_deep_yaml_is_refused_before_libyaml_composes_it(tmp_path: Path) -> None:
+    # libyaml's composer recurses in C: without the check this input kills the interpreter (SIGSEGV),
+    # so it runs in a child process.
+    path = write(tmp_path, "deep.yaml", "openapi: 3.0.1\npaths: {}\nx-deep: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "apigw_migrate", "check", str(path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2, result
+    assert result.stderr.strip() == f"error: {path}:3:{8 + MAX_DEPTH}: nesting is more than {MAX_DEPTH} levels deep; refusing to read it"
 
 
 # --- YAML scalars ----------------------------------------------------------------------------------

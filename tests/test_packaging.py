@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
-import tomllib
+import zipfile
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from conftest import ROOT
 
@@ -60,3 +66,55 @@ def test_python_dash_m_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "apigw_migrate", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("apigw-migrate ")
+
+
+def test_commands_that_need_no_aws_do_not_import_boto3(tmp_path):
+    fixture = str(ROOT / "fixtures" / "bookstore.oas30.json")
+    http = str(tmp_path / "http.yaml")
+    commands = [
+        ["check", fixture],
+        ["convert", fixture, "-o", http, "--on-blocked", "skip"],
+        ["diff", fixture, http],
+        ["rules"],
+        ["rule", "AGW201"],
+    ]
+    for argv in commands:
+        code = (
+            "import contextlib, io, sys\n"
+            "from apigw_migrate.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    try:\n        main({argv!r})\n    except SystemExit as e:\n        status = e.code\n"
+            "print(status, [m for m in ('boto3', 'botocore') if m in sys.modules])\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        assert out[0] in ("0", "1"), (argv, out)
+        assert out[1:] == ["[]"], f"{argv[0]} imported {out[1:]}"
+
+
+def test_wheel_ships_every_module_and_the_schema(tmp_path):
+    """Build the wheel the way `pip install .` does, from a copy of the sources, and look inside."""
+    src = tmp_path / "src"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ROOTS:
+        shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(src)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    [wheel] = (tmp_path / "dist").glob("apigw_migrate-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+
+    expected = set()
+    for folder, package in ROOTS.items():
+        for f in (ROOT / folder).rglob("*"):
+            shipped_kind = f.suffix == ".py" or (f.suffix == ".json" and f.parent.name == "schemas")
+            if shipped_kind and "__pycache__" not in f.parts:
+                expected.add("/".join([*package.split("."), *f.relative_to(ROOT / folder).parts]))
+    assert "apigw_migrate/schemas/bundle.schema.json" in expected
+    missing = sorted(expected - shipped)
+    assert not missing, f"the wheel leaves out {missing}: list their packages in pyproject.toml"

@@ -93,3 +93,24 @@ def test_payload_override_is_per_route() -> None:
     # One AGW313 per payload version, with its own description of what the functions see.
     messages = {f.routes: f.message for f in findings}
     assert "payload format 1.0" in messages[("GET /a",)] and "payload format 2.0" in messages[("POST /a",)]
+
+
+def test_uri_variable_renamed_after_the_route_variable_is_reported_U() -> None:
+    # HTTP APIs fill {authorId} in an HTTP_PROXY uri from the route's variable [U]: the rename is a warning.
+    doc = _op({"type": "HTTP_PROXY", "uri": "https://b.example.com/a/{id}", "requestParameters": {
+        "integration.request.path.id": "method.request.path.authorId"}}, path="/authors/{authorId}")  # fmt: skip
+    out, findings = parameters(doc, Context())
+    assert out["paths"]["/authors/{authorId}"]["get"]["x-amazon-apigateway-integration"]["uri"] == "https://b.example.com/a/{authorId}"
+    assert [(f.rule, f.routes) for f in findings] == [("AGW404", ("GET /authors/{authorId}",))] and "[U]" in findings[0].message
+
+
+def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
+    # HTTP API CORS refuses allowCredentials with the origin '*' [U]; browsers never honoured the pair.
+    from apigw_migrate.transforms.cors import cors
+
+    mock = {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
+        "method.response.header.Access-Control-Allow-Origin": "'*'",
+        "method.response.header.Access-Control-Allow-Credentials": "'true'"}}}}  # fmt: skip
+    out, findings = cors({"paths": {"/a": {"get": {}, "options": {"x-amazon-apigateway-integration": mock}}}}, Context())
+    assert out["x-amazon-apigateway-cors"] == {"allowOrigins": ["*"]}
+    assert "AGW502" in [f.rule for f in findings]

@@ -78,3 +78,36 @@ def test_no_color_env_gives_plain_table_in_cli(cli, monkeypatch):
     r = cli("check", str(DATA / "near_miss.yaml"), env={"NO_COLOR": "1"})
     assert r.code == 0
     assert "\x1b[" not in r.stdout
+
+
+def test_sarif_fingerprints_are_stable_and_unique():
+    runs = [json.loads(render(report("oas3_rest.yaml", "bundle_edge.json"), "sarif"))["runs"][0] for _ in range(2)]
+    prints = [[r["partialFingerprints"]["apigwMigrateFinding/v1"] for r in run["results"]] for run in runs]
+    assert prints[0] == prints[1]
+    assert len(set(prints[0])) == len(prints[0])
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(tmp_path, monkeypatch):
+    import shutil
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "apis").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(DATA / "oas3_rest.yaml", tmp_path / "apis" / "oas3_rest.yaml")
+    monkeypatch.chdir(tmp_path / "elsewhere")  # a relative-to-cwd uri would be ../apis/…
+    run = json.loads(render(run_checks([load("../apis/oas3_rest.yaml")]), "sarif"))["runs"][0]
+    artifact = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "apis/oas3_rest.yaml", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_markdown_stays_within_a_comment_and_says_what_it_left_out(monkeypatch):
+    import apigw_migrate.render as render_mod
+
+    full = render(report("oas3_rest.yaml"), "markdown")
+    monkeypatch.setattr(render_mod, "MARKDOWN_BUDGET", 2000)
+    short = render(report("oas3_rest.yaml"), "markdown")
+    assert len(short) < len(full)
+    assert "more findings (the least severe) left out" in short
+    # blockers are listed first, so the cut drops infos and warnings before them
+    assert "| ⛔ |" in short and "| ℹ️ |" not in short

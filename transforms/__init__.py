@@ -8,7 +8,8 @@ The shapes below are the contract between `convert` and its consumers (the CLI, 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from apigw_migrate.errors import InputError, UsageError
@@ -26,6 +27,10 @@ class ConvertOptions:
     on_blocked: str = "fail"  # "fail": blocked routes make convert exit 1; "skip": leave them out, listed
     stage_name: str = "$default"
     route_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # route key → {"payloadFormatVersion": "2.0", ...}
+    # What check sets aside, convert sets aside too (see `split_ignored`): rule id prefixes, and the
+    # config's `ignore-at` entries (`apigw_migrate.config.IgnoreAt`: rule + pointer glob).
+    ignore: tuple[str, ...] = ()
+    ignore_at: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -53,6 +58,8 @@ class ConvertResult:
     - `blocked_reasons`: for each blocked route, the findings that block it.
     - `violations`: what makes `document` unfit for import (OpenAPI schema or HTTP import rules); convert
       must not be written out while this is non-empty.
+    - `ignored`: findings set aside by the options' ignores or an inline `x-apigw-migrate-ignore`, each
+      with its `ignored_by` reason (they are counted, never dropped).
 
     Blocked routes are left out of `document` whatever `on_blocked` says; `on_blocked` tells the caller
     (the CLI) whether that makes the conversion a failure.
@@ -66,6 +73,7 @@ class ConvertResult:
     explain: list[tuple[str, list[str]]] = field(default_factory=list)
     blocked_reasons: dict[str, list[Finding]] = field(default_factory=dict)
     violations: list["Violation"] = field(default_factory=list)
+    ignored: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -98,6 +106,7 @@ PASSES = (
 
 VALID_PAYLOAD_FORMATS = ("1.0", "2.0")
 ON_BLOCKED = ("fail", "skip")
+STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")  # apigatewayv2 CreateStage (the REST rule too)
 
 
 def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResult:
@@ -120,25 +129,47 @@ def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResu
         findings.extend(found)
         explain.append((step.__name__, ctx.notes))
     findings.extend(outside_findings(src))
-    located = locate_all(dict.fromkeys(findings), src)
+    kept, ignored = split_ignored(src, locate_all(dict.fromkeys(findings), src), options)
     return ConvertResult(
         document=doc,
-        findings=located,
+        findings=kept,
         stage=ctx.stage,
         lambda_functions=ctx.lambda_functions,
         blocked_routes=sorted(ctx.blocked),
         explain=explain,
         blocked_reasons={route: [f.located(src) for f in fs] for route, fs in sorted(ctx.blocked.items())},
         violations=ctx.violations,
+        ignored=ignored,
     )
+
+
+def split_ignored(src: "Source", findings: list[Finding], options: ConvertOptions) -> tuple[list[Finding], list[Finding]]:
+    """(kept, set aside): the findings a user ignored for check are ignored here the same way.
+
+    Only the report changes: a blocked route stays blocked (its reasons stay in `blocked_reasons`),
+    since leaving it in would write a route HTTP APIs cannot serve.
+    """
+    from apigw_migrate.checks import _ignore_reason, _InlineIgnores
+
+    inline = _InlineIgnores(src)
+    kept: list[Finding] = []
+    ignored: list[Finding] = []
+    for f in findings:
+        reason = _ignore_reason(f, tuple(options.ignore), tuple(options.ignore_at), inline)
+        if reason:
+            ignored.append(replace(f, ignored_by=reason))
+        else:
+            kept.append(f)
+    return kept, ignored
 
 
 # Check rules about what sits outside the OpenAPI definition (endpoint type, usage plans, custom domains,
 # alarms): no pass handles them, yet convert's findings must be complete on their own.
 API_LEVEL_RULES = ("AGW101", "AGW102", "AGW202", "AGW811", "AGW812", "AGW813", "AGW821")
 # Rules the passes apply to the definition; check also finds them in a bundle's or template's other
-# properties (SAM Auth.ResourcePolicy, restApi.binaryMediaTypes, ...), which only check can see.
-OUTSIDE_DEFINITION_RULES = ("AGW103", "AGW104", "AGW107", "AGW108", "AGW201", "AGW701", "AGW702")
+# properties (SAM Auth.ResourcePolicy, restApi.binaryMediaTypes, a template's AWS::Lambda::Permission
+# resources naming the REST API, ...), which only check can see.
+OUTSIDE_DEFINITION_RULES = ("AGW103", "AGW104", "AGW107", "AGW108", "AGW201", "AGW701", "AGW702", "AGW831")
 
 
 def outside_findings(src: "Source") -> list[Finding]:
@@ -159,6 +190,8 @@ def outside_findings(src: "Source") -> list[Finding]:
 def check_options(options: ConvertOptions) -> None:
     if options.payload_format not in VALID_PAYLOAD_FORMATS:
         raise UsageError(f"--payload-format must be 1.0 or 2.0, not {options.payload_format!r}")
+    if options.stage_name != "$default" and not STAGE_NAME.fullmatch(options.stage_name):
+        raise UsageError(f"--stage-name {options.stage_name!r}: use $default or 1-128 letters, digits, '-' and '_'")
     if options.on_blocked not in ON_BLOCKED:
         raise UsageError(f"--on-blocked must be fail or skip, not {options.on_blocked!r}")
     for route, override in options.route_overrides.items():

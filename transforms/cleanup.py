@@ -14,7 +14,7 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, AUTHTYPE, scheme_kind
-from apigw_migrate.transforms.context import Context, Op, integration_type, operations
+from apigw_migrate.transforms.context import Context, Op, integration_type, operations, remove_operation
 from apigw_migrate.transforms.integrations import PASSTHROUGH_TEMPLATES
 from apigw_migrate.transforms.parameters import rest_type
 from apigw_migrate.transforms.routes import ENDPOINT_CONFIGURATION
@@ -79,19 +79,13 @@ def cleanup(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
 
 
 def _blocked_routes(doc: dict, ctx: Context) -> None:
-    paths = doc.get("paths") or {}
     removed = []
     for o in operations(doc):
         if o.route in ctx.blocked:
-            del paths[o.path][o.method]
+            remove_operation(doc, o)
             removed.append(o.route)
-            if not any(isinstance(k, str) and k.lower() in _OPERATION_KEYS for k in paths[o.path]):
-                del paths[o.path]
     if removed:
         ctx.note(f"left out {len(removed)} blocked route(s): {', '.join(removed)}")
-
-
-_OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "x-amazon-apigateway-any-method")
 
 
 def _validators(doc: dict, ctx: Context, findings: list[Finding]) -> None:

@@ -139,6 +139,14 @@ def operations(doc: dict) -> Iterator[Op]:
                 yield Op(path, method, op)
 
 
+def remove_operation(doc: dict, o: Op) -> None:
+    """Delete one operation, and its path when no operation is left there."""
+    item = doc["paths"][o.path]
+    del item[o.method]
+    if not any(isinstance(k, str) and k.lower() in OPERATION_KEYS for k in item):
+        del doc["paths"][o.path]
+
+
 def integration_type(integ: dict | None) -> str:
     """Lower-case integration type, '' when absent."""
     if not isinstance(integ, dict):

@@ -5,8 +5,10 @@ REST answers preflights with a MOCK OPTIONS method per resource whose integratio
 so the static values of every such method are merged (union of origins, methods and headers; the
 largest max-age; credentials if any path allowed them) and the OPTIONS routes are removed (the `routes`
 pass leaves them alone for this). Origins that were computed in VTL, or that differed per path, cannot be
-carried exactly: the union is written and a warning says so. A greedy route with an authorizer would
-also catch the preflights, so it gets an unauthenticated `OPTIONS` twin on the same backend.
+carried exactly: the union is written and a warning says so. With the configuration in place HTTP APIs
+replace the CORS headers proxy backends send, which every proxy route is warned about. A greedy route with
+an authorizer would also catch the preflights, so it gets an unauthenticated `OPTIONS` twin on the same
+backend.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
-from apigw_migrate.transforms.context import Context, Op, integration_type, operations
+from apigw_migrate.transforms.context import Context, Op, integration_type, operations, remove_operation
 
 CORS = "x-amazon-apigateway-cors"
 _HEADER = "method.response.header."
@@ -60,7 +62,7 @@ def cors(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     if preflights:
         _merge(doc, preflights, ctx, findings)
     if isinstance(doc.get(CORS), dict):
-        _backend_preflights(doc, ctx, findings)
+        _backend_cors_headers(doc, ctx, findings)
         _greedy_with_authorizer(doc, ctx, findings)
     return doc, findings
 
@@ -87,10 +89,7 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
             origins_by_path[o.path] = tuple(values["allowOrigins"])
     doc[CORS] = config
     for o in preflights:
-        item = doc["paths"][o.path]
-        del item[o.method]
-        if not any(isinstance(k, str) and k.lower() in _OPERATION_KEYS for k in item):
-            del doc["paths"][o.path]
+        remove_operation(doc, o)
     findings.append(
         ctx.finding(
             "AGW501",
@@ -125,18 +124,19 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
             )
         )
     if config.get("allowCredentials") and "*" in config.get("allowOrigins", []):
+        # Browsers refuse a credentialed response with the origin '*', so REST never served one; HTTP API
+        # CORS refuses the pair outright [U]. Leaving allowCredentials out keeps what browsers saw.
+        del config["allowCredentials"]
         findings.append(
             ctx.finding(
                 "AGW502",
                 preflights[0].pointer,
-                "credentials are allowed together with the origin '*', which HTTP API CORS does not accept: list the "
-                "origins explicitly",
+                "credentials were allowed together with the origin '*', which browsers refuse and HTTP API CORS does not "
+                "accept [U]: allowCredentials was left out; to allow credentialed requests, list the origins explicitly and "
+                "set allowCredentials",
                 routes=[o.route for o in preflights],
             )
         )
-
-
-_OPERATION_KEYS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", ANY_METHOD)
 
 
 def _static_values(integ: dict) -> tuple[dict[str, Any], bool]:
@@ -181,21 +181,27 @@ def _summary(config: dict) -> str:
     return "; ".join(parts) or "empty"
 
 
-def _backend_preflights(doc: dict, ctx: Context, findings: list[Finding]) -> None:
+def _backend_cors_headers(doc: dict, ctx: Context, findings: list[Finding]) -> None:
+    """Once the API has a CORS configuration, HTTP APIs drop the CORS headers proxy backends send (§8)."""
     proxied = [
         o for o in operations(doc)
-        if o.method.lower() == "options" and integration_type(o.integration) in ("aws_proxy", "http_proxy") and o.route not in ctx.blocked
+        if integration_type(o.integration) in ("aws_proxy", "http_proxy") and "integrationSubtype" not in (o.integration or {})
+        and o.route not in ctx.blocked
     ]  # fmt: skip
-    if proxied:
-        findings.append(
-            ctx.finding(
-                "AGW503",
-                proxied[0].pointer,
-                "OPTIONS answered by the backend while the API has a CORS configuration: HTTP APIs ignore the CORS headers "
-                "the backend returns; make sure x-amazon-apigateway-cors allows what the backend allowed",
-                routes=[o.route for o in proxied],
-            )
+    if not proxied:
+        return
+    preflights = [o.route for o in proxied if o.method.lower() == "options"]
+    extra = f"; the backend also answers the preflights of {', '.join(preflights)}" if preflights else ""
+    findings.append(
+        ctx.finding(
+            "AGW503",
+            proxied[0].integration_pointer,
+            f"the API now has a CORS configuration, so HTTP APIs replace the CORS headers the backends of {len(proxied)} "
+            f"proxy route(s) return with its own{extra}: make sure x-amazon-apigateway-cors allows every origin, method "
+            "and header the backends allowed",
+            routes=[o.route for o in proxied],
         )
+    )
 
 
 def _greedy_with_authorizer(doc: dict, ctx: Context, findings: list[Finding]) -> None:

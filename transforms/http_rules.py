@@ -7,12 +7,13 @@ are raisable quotas, reported as warnings (AGW801, AGW802) rather than refusals.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.openapi import AUTHORIZER, route_path_problem
-from apigw_migrate.transforms.context import Op, integration_type, operations
+from apigw_migrate.transforms.context import Op, integration_type, is_intrinsic, operations
 
 MAX_ROUTES = 300
 MAX_AUTHORIZERS = 10
@@ -21,9 +22,17 @@ REST_ONLY_ROOT = (
     "x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-minimum-compression-size", "x-amazon-apigateway-policy",
     "x-amazon-apigateway-request-validators", "x-amazon-apigateway-request-validator",
 )  # fmt: skip
-REST_ONLY_INTEGRATION = ("requestTemplates", "responses", "passthroughBehavior", "contentHandling", "cacheKeyParameters", "cacheNamespace")
+REST_ONLY_INTEGRATION = ("requestTemplates", "responses", "passthroughBehavior", "contentHandling", "cacheKeyParameters", "cacheNamespace",
+                         "responseTransferMode", "integrationTarget")  # fmt: skip
 REST_ONLY_AUTHORIZER = ("providerARNs", "identityValidationExpression")
 _PATH_ITEM_KEYS = ("summary", "description", "servers", "parameters")
+CORS = "x-amazon-apigateway-cors"
+CORS_FIELDS = ("allowOrigins", "allowCredentials", "exposeHeaders", "maxAge", "allowMethods", "allowHeaders")
+MAX_AUDIENCES = 50
+# HTTP API parameter mapping keys (fact sheet §4.1): request and, per status code, response.
+_REQUEST_MAPPING = re.compile(r"^(?:(?:append|overwrite|remove):(?:header|querystring)\.\S+|overwrite:path)$")
+_RESPONSE_MAPPING = re.compile(r"^(?:(?:append|overwrite|remove):header\.\S+|overwrite:statuscode)$")
+_JWT_IDENTITY = re.compile(r"^\$request\.(?:header|querystring)\.\S+$")
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,49 @@ def subtype_integrations(doc: dict) -> Iterator[Violation]:
                     yield Violation("subtype_integrations", f"{o.route}: {integ['integrationSubtype']} without {key}", o.integration_pointer)
 
 
+def _int(value: Any) -> int | None:
+    """An integer setting as a number; None for an intrinsic or placeholder the validators cannot see into."""
+    if isinstance(value, bool) or is_intrinsic(value):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def integration_settings(doc: dict) -> Iterator[Violation]:
+    """timeoutInMillis within 50–30000 and tlsConfig holding only serverNameToVerify (BC2 `Integration`)."""
+    for o, integ in _integrations(doc):
+        timeout = _int(integ.get("timeoutInMillis"))
+        if "timeoutInMillis" in integ and timeout is not None and not 50 <= timeout <= 30000:
+            yield Violation("integration_settings", f"{o.route}: timeoutInMillis {timeout} is outside 50–30000",
+                            jp.join(o.integration_pointer, "timeoutInMillis"))  # fmt: skip
+        tls = integ.get("tlsConfig")
+        if tls is not None and (not isinstance(tls, dict) or set(tls) - {"serverNameToVerify"}):
+            yield Violation("integration_settings", f"{o.route}: tlsConfig takes only serverNameToVerify", jp.join(o.integration_pointer, "tlsConfig"))
+
+
+def parameter_mappings(doc: dict) -> Iterator[Violation]:
+    """Parameter mapping keys in HTTP syntax: `overwrite:header.X`, per status code 200–599 for responses."""
+    for o, integ in _integrations(doc):
+        if "integrationSubtype" in integ:
+            continue  # service parameters (subtype_integrations)
+        request = integ.get("requestParameters")
+        for key in request if isinstance(request, dict) else ():
+            if not _REQUEST_MAPPING.match(str(key)):
+                yield Violation("parameter_mappings", f"{o.route}: {key!r} is not an HTTP API request parameter mapping",
+                                jp.join(o.integration_pointer, "requestParameters", key))  # fmt: skip
+        response = integ.get("responseParameters")
+        for status, mapping in response.items() if isinstance(response, dict) else ():
+            ptr = jp.join(o.integration_pointer, "responseParameters", status)
+            if not (str(status).isdigit() and 200 <= int(status) <= 599) or not isinstance(mapping, dict):
+                yield Violation("parameter_mappings", f"{o.route}: response mappings are keyed by a status code 200–599, not {status!r}", ptr)
+                continue
+            for key in mapping:
+                if not _RESPONSE_MAPPING.match(str(key)):
+                    yield Violation("parameter_mappings", f"{o.route}: {key!r} is not an HTTP API response parameter mapping", jp.join(ptr, key))
+
+
 def one_security_requirement(doc: dict) -> Iterator[Violation]:
     """An operation has at most one security requirement naming one scheme (import error otherwise)."""
     if doc.get("security"):
@@ -143,6 +195,13 @@ def jwt_authorizers(doc: dict) -> Iterator[Violation]:
         audience = config.get("audience")
         if not audience:
             yield Violation("jwt_authorizers", f"JWT authorizer {name!r} has an empty audience", jp.join(ptr, "jwtConfiguration"))
+        elif isinstance(audience, list) and len(audience) > MAX_AUDIENCES:
+            yield Violation("jwt_authorizers", f"JWT authorizer {name!r} has {len(audience)} audiences (at most {MAX_AUDIENCES})",
+                            jp.join(ptr, "jwtConfiguration", "audience"))  # fmt: skip
+        identity = auth.get("identitySource")
+        if isinstance(identity, str) and not _JWT_IDENTITY.match(identity.strip()):
+            yield Violation("jwt_authorizers", f"JWT authorizer {name!r}: identity source {identity!r} must be one request header or query string",
+                            jp.join(ptr, "identitySource"))  # fmt: skip
 
 
 def request_authorizers(doc: dict) -> Iterator[Violation]:
@@ -158,10 +217,33 @@ def request_authorizers(doc: dict) -> Iterator[Violation]:
             yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: authorizerPayloadFormatVersion {version!r}", ptr)
         if auth.get("enableSimpleResponses") and version != "2.0":
             yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: simple responses need payload format 2.0", ptr)
+        ttl = _int(auth.get("authorizerResultTtlInSeconds"))
+        if ttl is not None and not 0 <= ttl <= 3600:
+            yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: authorizerResultTtlInSeconds {ttl} is outside 0–3600", ptr)
+        elif ttl and not auth.get("identitySource"):
+            yield Violation("request_authorizers", f"REQUEST authorizer {name!r} caches results but has no identity source to key them on", ptr)
+
+
+def cors_configuration(doc: dict) -> Iterator[Violation]:
+    """`x-amazon-apigateway-cors` holds only CORS fields, maxAge within −1–86400, no credentials with the origin '*'."""
+    cors = doc.get(CORS)
+    if cors is None:
+        return
+    if not isinstance(cors, dict):
+        yield Violation("cors_configuration", "x-amazon-apigateway-cors must be a mapping", "/" + CORS)
+        return
+    for key in sorted(set(cors) - set(CORS_FIELDS)):
+        yield Violation("cors_configuration", f"x-amazon-apigateway-cors has no field {key!r}", jp.join("/" + CORS, key))
+    age = _int(cors.get("maxAge"))
+    if "maxAge" in cors and age is not None and not -1 <= age <= 86400:
+        yield Violation("cors_configuration", f"maxAge {age} is outside −1–86400", jp.join("/" + CORS, "maxAge"))
+    if cors.get("allowCredentials") is True and "*" in (cors.get("allowOrigins") or []):
+        # [U] HTTP API CORS refuses credentials with the wildcard origin, as browsers do.
+        yield Violation("cors_configuration", "allowCredentials cannot go with the origin '*'", jp.join("/" + CORS, "allowCredentials"))
 
 
 def no_rest_extensions(doc: dict) -> Iterator[Violation]:
-    """No REST-only extension or property is left (fact sheet §3)."""
+    """No REST-only extension or property is left (fact sheet §3; tlsConfig is integration_settings')."""
     for key in REST_ONLY_ROOT:
         if key in doc:
             yield Violation("no_rest_extensions", f"REST-only extension {key}", "/" + key)
@@ -172,8 +254,6 @@ def no_rest_extensions(doc: dict) -> Iterator[Violation]:
         for key in REST_ONLY_INTEGRATION:
             if key in integ:
                 yield Violation("no_rest_extensions", f"{o.route}: REST-only integration property {key}", jp.join(o.integration_pointer, key))
-        if isinstance(integ.get("tlsConfig"), dict) and "insecureSkipVerification" in integ["tlsConfig"]:
-            yield Violation("no_rest_extensions", f"{o.route}: REST-only tlsConfig.insecureSkipVerification", jp.join(o.integration_pointer, "tlsConfig"))
     for name, scheme in _schemes(doc).items():
         if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and str(scheme.get("name", "")).lower() == "x-api-key" and AUTHORIZER not in scheme:
             yield Violation("no_rest_extensions", f"API key scheme {name!r}", jp.join("/components/securitySchemes", name))
@@ -202,12 +282,15 @@ RULES: tuple[Callable[[dict], Iterator[Violation]], ...] = (
     route_keys,
     integration_types,
     payload_format_versions,
+    integration_settings,
+    parameter_mappings,
     subtype_integrations,
     one_security_requirement,
     security_schemes_defined,
     authorizer_types,
     jwt_authorizers,
     request_authorizers,
+    cors_configuration,
     no_rest_extensions,
 )
 QUOTA_RULES: dict[str, Callable[[dict], Iterator[Violation]]] = {"AGW801": route_quota, "AGW802": authorizer_quota}

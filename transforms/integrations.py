@@ -175,8 +175,9 @@ def _vpc_link(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None
         ctx.finding(
             "AGW311",
             jp.join(o.integration_pointer, "connectionType"),
-            f"{o.route}: private integration through a REST VPC link: set connectionId to a VPC link V2 id and the uri "
-            f"to the ALB/NLB listener ARN or Cloud Map service ARN (an NLB DNS name does not work on HTTP APIs){extra}",
+            f"{o.route}: private integration through a REST VPC link, written as it was but not working as written (HTTP "
+            f"import refuses or drops it [U]): before importing, set connectionId to a VPC link V2 id and the uri to the "
+            f"ALB/NLB listener ARN or Cloud Map service ARN (an NLB DNS name does not work on HTTP APIs){extra}",
             routes=[o.route],
         )
     )

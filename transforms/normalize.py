@@ -18,7 +18,7 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import INTEGRATION
 from apigw_migrate.refs import split_ref
-from apigw_migrate.transforms.context import Context, operations
+from apigw_migrate.transforms.context import OPERATION_KEYS, Context, operations
 
 _SCHEMA_KEYS = (
     "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -216,15 +216,12 @@ def _paths(paths: dict, consumes: list, produces: list, body_params: set[str], c
                 kept = [_param(p) for p in value or [] if not _is_body(p, body_params)]
                 if kept:
                     new_item["parameters"] = kept
-            elif isinstance(value, dict) and (key.lower() in _METHODS):
+            elif isinstance(value, dict) and key.lower() in OPERATION_KEYS:
                 new_item[key] = _operation(value, consumes, produces, body_params, shared, jp.join("/paths", path, key), ctx)
             else:
                 new_item[key] = value
         out[path] = new_item
     return out
-
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "x-amazon-apigateway-any-method")
 
 
 def _operation(op: dict, consumes: list, produces: list, body_params: set[str], shared: list, ptr: str, ctx: Context) -> dict:

@@ -4,7 +4,8 @@ Request side: ``integration.request.header|querystring.X`` ← ``method.request.
 ``stageVariables.*`` or a quoted static value becomes ``overwrite:header|querystring.X`` ← ``$request.*``,
 ``$context.*``, ``$stageVariables.*`` or the bare value. HTTP has no per-parameter path target: a path
 mapping is only kept where the HTTP_PROXY uri already names the variable (HTTP APIs put the route's path
-variables into `{name}` in the uri [U]); otherwise it is dropped with a warning. Reserved headers cannot be
+variables into `{name}` in the uri [U]), the uri variable being renamed after the route variable when
+the two names differ (with a warning); otherwise it is dropped with a warning. Reserved headers cannot be
 mapped at all, which blocks the route.
 
 Response side, for what was a non-proxy `http` integration: integration responses keyed by a plain status
@@ -201,8 +202,19 @@ def _path_target(o: Op, integ: dict, kind: str, name: str, source: str, ptr: str
     if kind in ("http_proxy", "http") and uri_text is not None and "{" + name + "}" in uri_text and m:
         variable = m.group(1)
         if variable != name:
+            # The uri itself changes and the substitution is [U]: a warning, not just a note.
             integ["uri"] = map_text(integ["uri"], lambda t: t.replace("{" + name + "}", "{" + variable + "}"))
-            ctx.note(f"{o.route}: uri variable {{{name}}} renamed {{{variable}}} (HTTP APIs fill uri variables from the route's path)")
+            ctx.note(f"{o.route}: uri variable {{{name}}} renamed {{{variable}}}")
+            findings.append(
+                ctx.finding(
+                    "AGW404",
+                    ptr,
+                    f"{o.route}: integration.request.path.{name} ← {source}: HTTP APIs have no per-variable path target, so "
+                    f"the uri variable {{{name}}} was renamed {{{variable}}}, the route variable HTTP APIs fill it from [U]; "
+                    "check that the backend receives the same path",
+                    routes=[o.route],
+                )
+            )
         else:
             ctx.note(f"{o.route}: path mapping {name} dropped: HTTP APIs fill {{{name}}} in the uri from the route path [U]")
         return

@@ -224,6 +224,7 @@ def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Conte
         resource, _, method = str(key).rpartition("/")
         if resource == "*" and method == "*":
             out.setdefault("DefaultRouteSettings", {}).update(values)
+            rekeyed.append(f"{key} → DefaultRouteSettings")
             continue
         path = jp.unescape(resource) if resource != "*" else None
         matched = [
@@ -238,7 +239,7 @@ def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Conte
         rekeyed.append(f"{key} → {', '.join(matched)}")
     if rekeyed:
         findings_ptr = where("methodSettings")
-        report("AGW608", findings_ptr, f"method settings re-keyed to routes: {'; '.join(rekeyed)}")
+        report("AGW608", findings_ptr, f"method settings re-keyed for HTTP routes: {'; '.join(rekeyed)}")
     if logging:
         report("AGW603", where("methodSettings", logging[0]),
                f"execution logging or data tracing is on ({', '.join(logging)}); HTTP APIs have access logs only")  # fmt: skip

@@ -51,6 +51,9 @@ HELP = (
     '  \\[tool.apigw-migrate.routes."GET /books/{id}"]\n'
     '  payload-format = "2.0"\n'
     '  jwt-audience = ["app-client-id"]\n\n'
+    "Findings set aside for check (--ignore, the config's ignore and ignore-at, an inline "
+    "x-apigw-migrate-ignore key) are set aside here too and counted as ignored; a blocked route stays blocked. "
+    "The x-apigw-migrate-ignore keys are not written to the output.\n\n"
     "\b\nExamples:\n"
     "  apigw-migrate convert shop.bundle.json -o shop-http.yaml\n"
     "  apigw-migrate convert export.json -o - --payload-format 2.0 > http.json\n"
@@ -80,13 +83,19 @@ def convert(
     explain: bool = typer.Option(False, "--explain", help="Also list, pass by pass, what convert changed."),
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     report: Report = typer.Option(Report.text, "--report", help="How to print the findings: text (default), json or markdown."),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); blocked routes stay blocked."),
 ) -> None:
+    from apigw_migrate.checks import unknown_ids
     from apigw_migrate.config import load_config
     from apigw_migrate.load import load
     from apigw_migrate.transforms import ConvertOptions
     from apigw_migrate.transforms import convert as run_convert
 
     target = _target(output)
+    ignore_ids = [i.strip().upper() for raw in ignore for i in raw.split(",") if i.strip()]
+    bad = unknown_ids(ignore_ids)
+    if bad:
+        raise UsageError(f"--ignore {bad[0]}: unknown rule id (see 'apigw-migrate rules')")
     config = load_config(config_file)
     overrides = route_overrides(config.routes, config.path or "config")
     src = load(input_path, api=api)
@@ -96,6 +105,8 @@ def convert(
         on_blocked=on_blocked.value,
         stage_name=stage_name,
         route_overrides=overrides,
+        ignore=tuple(ignore_ids) + config.ignore,
+        ignore_at=config.ignore_at,
     )
     result = run_convert(src, options)
     # The findings report is the command's data (stdout, or stderr when stdout carries the document);
@@ -161,6 +172,8 @@ def route_overrides(routes: dict, where: str) -> dict[str, dict[str, Any]]:
 def _target(output: str) -> str:
     if output == "-":
         return "json"
+    if not Path(output).parent.is_dir():
+        raise UsageError(f"-o {output}: no directory {str(Path(output).parent)!r} to write into")
     suffix = Path(output).suffix.lower()
     if suffix == ".json":
         return "json"
@@ -219,6 +232,7 @@ def _render_findings(src: "Source", result: "ConvertResult", fmt: str) -> str:
         findings=result.findings,
         routes=routes,
         verdict=api_verdict(routes, result.findings),
+        ignored=result.ignored,
         kind=src.kind,
         flavor=src.flavor,
     )
