@@ -183,6 +183,8 @@ class _InlineIgnores:
 
     def __init__(self, src: "Source"):
         self.memo: dict[str, tuple[Any, tuple[tuple[str, tuple[str, ...]], ...]]] = {"": (src.document, self._own("", src.document, ()))}
+        # Most files carry no inline ignore at all: then no finding needs its ancestors looked at.
+        self.active = src.positions.may_hold_key(INLINE_IGNORE)
 
     @staticmethod
     def _own(pointer: str, node: Any, chain: tuple) -> tuple:
@@ -210,6 +212,8 @@ class _InlineIgnores:
         return entry
 
     def match(self, f: Finding) -> str | None:
+        if not self.active:
+            return None
         for where, ids in self._entry(f.pointer)[1]:
             if f.rule.startswith(ids):
                 return where

@@ -9,6 +9,7 @@ from apigw_migrate.checks.context import Op, as_int, as_text, context, describe,
 from apigw_migrate.checks.cors import cors_options
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import content_handling_matters, declared_binary_media_types
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -257,13 +258,14 @@ def integration_templates_ignored(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.WARNING,
     fact="§2.3",
     fixed_by="cleanup",
-    summary="Checks for contentHandling CONVERT_TO_TEXT / CONVERT_TO_BINARY on integrations and integration responses.",
+    summary="Checks for contentHandling CONVERT_TO_BINARY, and CONVERT_TO_TEXT on an API with binary media types, on integrations and integration responses.",
     why="HTTP APIs do not convert payloads between text and binary: the backend receives and must return bodies as they are.",
     instead="Make the backend handle base64 encoding itself (Lambda: isBase64Encoded).",
     example="x-amazon-apigateway-integration:\n  type: aws_proxy\n  contentHandling: CONVERT_TO_TEXT",
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '2.0'\n# the function decodes event.body when event.isBase64Encoded is true",
 )
 def content_handling(src: "Source", r: Rule) -> Iterator[Finding]:
+    binary = declared_binary_media_types(src)
     for o in context(src).ops:
         integ = o.integration
         if integ is None:
@@ -272,7 +274,7 @@ def content_handling(src: "Source", r: Rule) -> Iterator[Finding]:
         for key, resp in mapping(integ.get("responses")).items():
             places.append((mapping(resp).get("contentHandling"), ("responses", key)))
         for value, where in places:
-            if isinstance(value, str) and value.upper().startswith("CONVERT_TO"):
+            if content_handling_matters(value, binary):
                 yield r.finding(
                     o.iat(*where, "contentHandling"),
                     f"{o.route}: contentHandling {value} is not applied by HTTP APIs",

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
-from apigw_migrate.load import Source, load, parse, read_text
+from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text
 from apigw_migrate.openapi import (
     CORS_HEADER_FIELDS,
     INTEGRATION,
@@ -130,7 +130,9 @@ class DiffResult:
 def diff_files(rest_input: str, http_document: str, api: str | None = None) -> DiffResult:
     """Diff a REST input (anything `load` accepts) against an HTTP API document file."""
     rest = load(rest_input, api=api)
+    ensure_shallow(rest.api, rest.path, rest.positions, rest.base_pointer)
     http = load_http_document(http_document)
+    ensure_shallow(http.api, http.path, http.positions, http.base_pointer)
     return diff_sources(rest, http)
 
 

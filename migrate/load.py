@@ -162,16 +162,17 @@ def parse(text: str, path: str = "<input>") -> Parsed:
     return _parse_yaml(text, path)
 
 
-def _parse_json(text: str, path: str) -> Parsed:
-    ref_strings: set[str] = set()
+# A `"$ref": "…"` member. Inside a JSON string the quotes would be escaped, so every match is a real
+# member; the set may still hold more than the API part of a bundle or template, which only costs
+# a ref check that then walks (refs.check_refs).
+_JSON_REF = re.compile(r'"\$ref"[ \t\n\r]*:[ \t\n\r]*"((?:[^"\\]|\\.)*)"')
 
+
+def _parse_json(text: str, path: str) -> Parsed:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
         result = dict(pairs)
         if len(result) != len(pairs):
             raise _JsonDuplicate()
-        ref = result.get("$ref")
-        if isinstance(ref, str):
-            ref_strings.add(ref)
         return result
 
     try:
@@ -190,28 +191,50 @@ def _parse_json(text: str, path: str) -> Parsed:
         raise InputError(f"not valid JSON: {e.msg}", path, e.lineno, e.colno) from None
     except RecursionError:
         raise InputError(f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path) from None
-    positions = PositionIndex(locator=JsonLocator(text))
+    ref_strings = {json.loads(f'"{raw}"') if "\\" in raw else raw for raw in _JSON_REF.findall(text)}
+    return Parsed(document, PositionIndex(locator=JsonLocator(text)), ref_strings)
+
+
+def ensure_shallow(document: Any, path: str, positions: PositionIndex, base_pointer: str = "") -> None:
+    """Refuse a JSON document nested more than MAX_DEPTH levels: the stages that copy, validate or
+    diff whole documents recurse and would end in a RecursionError.
+
+    The C decoder reads far deeper documents (YAML is refused while it is read, before libyaml's
+    recursive composer sees it). `check` never recurses into the document, so only those stages
+    pay for this walk; a JSON load stays at the cost of the parse.
+    """
     too_deep = _too_deep(document)
     if too_deep is not None:
+        pointer = base_pointer + too_deep
         raise InputError(
-            f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path, *(positions.locate(too_deep) or ())
+            f"nesting is more than {MAX_DEPTH} levels deep; refusing to read it", path, *(positions.locate(pointer) or ())
         )
-    return Parsed(document, positions, ref_strings)
 
 
 def _too_deep(root: Any) -> str | None:
     """The pointer of the first container nested more than MAX_DEPTH levels deep, or None.
 
-    The C decoder reads far deeper documents than the later stages, which recurse, can walk.
+    The walk keeps only depths; the pointer is built by a second walk in the rare case that needs one.
     """
-    stack: list[tuple[Any, int, tuple]] = [(root, 1, ())]
+    stack: list[tuple[Any, int]] = [(root, 1)]
     while stack:
-        node, depth, tokens = stack.pop()
+        node, depth = stack.pop()
         if depth > MAX_DEPTH:
+            return _deep_pointer(root)
+        values = node.values() if isinstance(node, dict) else node
+        stack.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
+    return None
+
+
+def _deep_pointer(root: Any) -> str:
+    stack: list[tuple[Any, tuple]] = [(root, ())]
+    while stack:
+        node, tokens = stack.pop()
+        if len(tokens) >= MAX_DEPTH:
             return jp.join("", *tokens)
         items = node.items() if isinstance(node, dict) else enumerate(node)
-        stack.extend((v, depth + 1, (*tokens, k)) for k, v in items if isinstance(v, (dict, list)))
-    return None
+        stack.extend((v, (*tokens, k)) for k, v in items if isinstance(v, (dict, list)))
+    return ""
 
 
 class _JsonDuplicate(Exception):

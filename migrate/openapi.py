@@ -140,5 +140,31 @@ def scheme_kind(scheme: dict) -> str:
     return "other"
 
 
+def declared_binary_media_types(src: "Source") -> list:
+    """The binary media types the REST API declares, wherever the input keeps them.
+
+    The export's root extension, the bundle's restApi, or the template's BinaryMediaTypes.
+    """
+    restapi = (src.bundle or {}).get("restApi") or {}
+    props = src.template_resource or {}
+    for value in (src.api.get("x-amazon-apigateway-binary-media-types"), restapi.get("binaryMediaTypes"), props.get("BinaryMediaTypes")):
+        if value:
+            return value if isinstance(value, list) else [value]
+    return []
+
+
+def content_handling_matters(value: Any, binary_media_types: list) -> bool:
+    """Whether a contentHandling value changes payloads on the REST API.
+
+    CONVERT_TO_BINARY always decodes base64 text. CONVERT_TO_TEXT only acts on binary payloads,
+    and a payload is binary only when its type matches a declared binary media type, so without
+    any it changes nothing [U: inferred from how REST treats payloads; the fact sheet is silent].
+    """
+    if not isinstance(value, str):
+        return False
+    kind = value.upper()
+    return kind == "CONVERT_TO_BINARY" or (kind == "CONVERT_TO_TEXT" and bool(binary_media_types))
+
+
 def lower_keys(d: Any) -> dict:
     return {str(k).lower(): v for k, v in d.items()} if isinstance(d, dict) else {}

@@ -46,6 +46,16 @@ class PositionIndex:
             return self._locator.exact(pointer)
         return self._get_table().get(pointer)
 
+    def may_hold_key(self, key: str) -> bool:
+        """False only when no object of the file has this key: a cheap test before a search.
+
+        JSON: the quoted key is not in the text. YAML: no pointer of the table ends with it.
+        """
+        if self._locator is not None:
+            return f'"{key}"' in self._locator.text
+        suffix = "/" + jp.escape(key)
+        return any(p.endswith(suffix) for p in self._get_table())
+
     def locate_many(self, pointers: "Iterable[str]") -> dict[str, Position | None]:
         """`locate` for many pointers at once: one pass over a JSON file instead of one walk each."""
         if self._locator is not None:
@@ -129,7 +139,7 @@ class JsonLocator:
 
     def _visit(self, start: int, trie: dict, pointer: str, offsets: dict[str, int]) -> int:
         """Record the wanted members of the container at `start`; return the offset just past it."""
-        text, decoder = self.text, self._decoder
+        text, skip = self.text, self._decoder.scan_once
         if text[start] == "{":
             i = start + 1
             while True:
@@ -141,14 +151,14 @@ class JsonLocator:
                 value_at = m.end()
                 sub = trie.get(key)
                 if sub is None:
-                    i = decoder.raw_decode(text, value_at)[1]
+                    i = skip(text, value_at)[1]
                     continue
                 here = pointer + "/" + jp.escape(key)
                 offsets.setdefault(here, m.start(1) - 1)
                 if sub and text[value_at] in "{[":
                     i = self._visit(value_at, sub, here, offsets)
                 else:
-                    i = decoder.raw_decode(text, value_at)[1]
+                    i = skip(text, value_at)[1]
         i, index = start + 1, 0
         while True:
             i = _ITEM.match(text, i).end()
@@ -156,11 +166,11 @@ class JsonLocator:
                 return i + 1
             sub = trie.get(str(index))
             if sub is None:
-                i = decoder.raw_decode(text, i)[1]
+                i = skip(text, i)[1]
             else:
                 here = f"{pointer}/{index}"
                 offsets.setdefault(here, i)
-                i = self._visit(i, sub, here, offsets) if sub and text[i] in "{[" else decoder.raw_decode(text, i)[1]
+                i = self._visit(i, sub, here, offsets) if sub and text[i] in "{[" else skip(text, i)[1]
             index += 1
 
     def _where(self, offset: int) -> Position:

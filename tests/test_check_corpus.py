@@ -48,7 +48,7 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "ready-with-changes",
     ),
     "awsdocs__amazon-api-gateway-developer-guide__doc_source__api-as-lambda-proxy-export-swagger-with-extensions.md__block1.json": (
-        {"AGW001", "AGW303", "AGW307", "AGW406", "AGW701", "AGW703", "AGW821"},
+        {"AGW001", "AGW303", "AGW406", "AGW701", "AGW703", "AGW821"},
         "stay-on-rest",
     ),
     "awsdocs__amazon-api-gateway-developer-guide__doc_source__api-gateway-request-validation-sample-api-swagger.md__block1.json": (

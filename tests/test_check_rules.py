@@ -310,3 +310,33 @@ def test_default_validator_does_not_count_cors_preflights(tmp_path):
     path.write_text(json.dumps(doc))
     (found,) = [f for f in run_checks([load(path)]).apis[0].findings if f.rule == "AGW701"]
     assert found.routes == ("GET /a",)
+
+
+def _content_handling_api(tmp_path, binary_media_types: bool) -> Path:
+    path = tmp_path / "ch.yaml"
+    path.write_text(
+        "openapi: 3.0.1\n"
+        "info: {title: t, version: '1'}\n"
+        + ("x-amazon-apigateway-binary-media-types: [image/png]\n" if binary_media_types else "")
+        + "paths:\n"
+        "  /fn:\n"
+        "    post:\n"
+        "      responses: {}\n"
+        "      x-amazon-apigateway-integration:\n"
+        "        type: aws_proxy\n"
+        "        httpMethod: POST\n"
+        "        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/fn/invocations\n"
+        "        contentHandling: CONVERT_TO_TEXT\n"
+    )
+    return path
+
+
+def test_convert_to_text_without_binary_media_types_changes_nothing_and_stays_silent_U(tmp_path):
+    assert run_checks([load(_content_handling_api(tmp_path, False))], select=["AGW307"]).apis[0].findings == []
+
+
+def test_convert_to_text_with_binary_media_types_fires_U(tmp_path):
+    findings = run_checks([load(_content_handling_api(tmp_path, True))], select=["AGW307"]).apis[0].findings
+    assert [(f.rule, f.pointer, f.line) for f in findings] == [
+        ("AGW307", "/paths/~1fn/post/x-amazon-apigateway-integration/contentHandling", 12)
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from apigw_migrate.errors import ExitCode, InputError, UsageError
-from apigw_migrate.load import MAX_DEPTH, expand_inputs, load, load_many, parse, quote_placeholders, read_text
+from apigw_migrate.load import MAX_DEPTH, ensure_shallow, expand_inputs, load, load_many, parse, quote_placeholders, read_text
 from apigw_migrate.openapi import iter_operations
 
 from conftest import FIXTURES
@@ -270,10 +270,21 @@ def nested_schema(depth: int) -> str:
 
 
 def test_json_nested_deeper_than_later_stages_can_walk_is_refused_at_its_place(tmp_path: Path) -> None:
-    # The C decoder reads this; copying it (convert) would end in a RecursionError.
-    err = load_error(write(tmp_path, "deep.json", nested_schema(MAX_DEPTH)))
+    # The C decoder reads this and check never recurses into it; copying it (convert) would end in a
+    # RecursionError, so convert and diff refuse it where it gets too deep.
+    src = load(write(tmp_path, "deep.json", nested_schema(MAX_DEPTH)))
+    with pytest.raises(InputError) as caught:
+        ensure_shallow(src.api, src.path, src.positions, src.base_pointer)
+    err = caught.value
     assert err.reason.startswith(f"nesting is more than {MAX_DEPTH} levels deep")
     assert err.line == 2 and err.column is not None
+
+
+def test_convert_refuses_json_nested_deeper_than_it_can_copy(tmp_path: Path, cli) -> None:
+    path = write(tmp_path, "deep.json", nested_schema(MAX_DEPTH + 300))
+    result = cli("convert", str(path), "-o", str(tmp_path / "out.json"))
+    assert result.code == 2, result
+    assert result.stderr.startswith(f"error: {path}:2:") and f"more than {MAX_DEPTH} levels deep" in result.stderr
 
 
 def test_nesting_up_to_the_limit_loads(tmp_path: Path) -> None:

@@ -200,3 +200,11 @@ def test_locating_many_in_yaml_uses_the_table() -> None:
     positions = parse(YAML_TEXT, "x.yaml").positions
     pointers = ["/paths/~1books~1{id}/get/parameters/1/name", "/paths/~1books~1{id}/get/responses/200"]
     assert positions.locate_many(pointers) == {p: positions.locate(p) for p in pointers}
+
+
+def test_may_hold_key_is_false_only_when_no_object_has_the_key() -> None:
+    json_index = parse(JSON_TEXT, "x.json").positions
+    yaml_index = parse(YAML_TEXT, "x.yaml").positions
+    for index in (json_index, yaml_index):
+        assert index.may_hold_key("x-amazon-apigateway-integration")
+        assert not index.may_hold_key("x-apigw-migrate-ignore")

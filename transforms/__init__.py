@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from apigw_migrate.errors import InputError, UsageError
 from apigw_migrate.findings import Finding, locate_all
+from apigw_migrate.load import ensure_shallow
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -119,6 +120,7 @@ def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResu
             src.display_name,
         )
     check_options(options)
+    ensure_shallow(src.api, src.path, src.positions, src.base_pointer)
     ctx = Context(options=options, src=src)
     doc = copy.deepcopy(src.api)
     findings: list[Finding] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import AUTHORIZER, AUTHTYPE, scheme_kind
+from apigw_migrate.openapi import AUTHORIZER, AUTHTYPE, content_handling_matters, declared_binary_media_types, scheme_kind
 from apigw_migrate.transforms.context import Context, Op, integration_type, operations, remove_operation
 from apigw_migrate.transforms.integrations import PASSTHROUGH_TEMPLATES
 from apigw_migrate.transforms.parameters import rest_type
@@ -143,6 +143,7 @@ def _integrations(doc: dict, ctx: Context, findings: list[Finding]) -> None:
     def hit(rule: str, o: Op, ptr: str) -> None:
         hits.setdefault(rule, []).append((o.route, ptr))
 
+    binary = declared_binary_media_types(ctx.src) if ctx.src is not None else []
     for o in operations(doc):
         integ = o.integration
         if integ is None:
@@ -158,13 +159,13 @@ def _integrations(doc: dict, ctx: Context, findings: list[Finding]) -> None:
             for pattern, response in responses.items():
                 if not isinstance(response, dict):
                     continue
-                if str(response.get("contentHandling", "")).upper().startswith("CONVERT_TO"):
+                if content_handling_matters(response.get("contentHandling"), binary):
                     hit("AGW307", o, jp.join(ptr, "responses", pattern, "contentHandling"))
                 if proxy_in_rest and (response.get("responseTemplates") or response.get("responseParameters")):
                     hit("AGW306", o, jp.join(ptr, "responses"))
         if integ.pop("passthroughBehavior", None) is not None:
             passthrough += 1
-        if str(integ.pop("contentHandling", "")).upper().startswith("CONVERT_TO"):
+        if content_handling_matters(integ.pop("contentHandling", None), binary):
             hit("AGW307", o, jp.join(ptr, "contentHandling"))
         keys = integ.pop("cacheKeyParameters", None)
         namespace = integ.pop("cacheNamespace", None)

@@ -74,6 +74,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except typer.Exit as e:
         sys.exit(e.exit_code)
+    except RecursionError:
+        # The loaders refuse documents nested deeper than the stages can walk; this is the last guard.
+        if debug:
+            raise
+        typer.echo("error: the input nests too deeply to process", err=True)
+        sys.exit(int(ExitCode.USAGE))
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(int(ExitCode.INTERRUPTED))
