@@ -195,11 +195,12 @@ def token_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
             )
 
 
-def pool_arns(a: Authorizer) -> list[str]:
+def pool_arns(a: Authorizer) -> list:
+    """The provider ARNs as written (strings, or intrinsics): compare these, `describe` them only in messages."""
     arns = a.get("providerARNs")
     if isinstance(arns, list):
-        return [describe(x) for x in arns]
-    return [describe(arns)] if arns else []
+        return arns
+    return [arns] if arns else []
 
 
 @rule(
@@ -224,7 +225,7 @@ def cognito_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
         if a.kind != "cognito":
             continue
         arns = pool_arns(a)
-        clients = [c for arn in arns for c in known.get(arn, [])]
+        clients = [c for arn in arns if isinstance(arn, str) for c in known.get(arn, [])]
         if clients:
             audience = f"the bundle lists app client ids {', '.join(clients)}: they become the JWT audience"
         elif ctx.bundle.get("cognitoUserPools") is not None:

@@ -169,6 +169,7 @@ class CheckReport:
 
     apis: list[ApiResult]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (input, one-line load error)
+    command: str = "check"  # the command whose findings these are: "check" or "convert"
 
     def findings(self) -> list[Finding]:
         return [f for a in self.apis for f in a.findings]

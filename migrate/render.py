@@ -71,7 +71,8 @@ def summary_line(report: CheckReport) -> str:
     parts = [f"{counts['blocker']} blocker{'s' if counts['blocker'] != 1 else ''}",
              f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}",
              f"{counts['info']} info"]
-    line = f"{s['apis']} API{'s' if s['apis'] != 1 else ''} checked: " + ", ".join(parts)
+    done = "converted" if report.command == "convert" else "checked"
+    line = f"{s['apis']} API{'s' if s['apis'] != 1 else ''} {done}: " + ", ".join(parts)
     if s["ignored"]:
         line += f", {s['ignored']} ignored"
     if s["errors"]:
@@ -281,7 +282,7 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(report: CheckReport) -> str:
-    lines = ["## apigw-migrate check", "", summary_line(report), ""]
+    lines = [f"## apigw-migrate {report.command}", "", summary_line(report), ""]
     icons = {Severity.BLOCKER: "⛔", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
     budget = MARKDOWN_BUDGET
     for a in report.apis:

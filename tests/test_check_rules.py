@@ -340,3 +340,14 @@ def test_convert_to_text_with_binary_media_types_fires_U(tmp_path):
     assert [(f.rule, f.pointer, f.line) for f in findings] == [
         ("AGW307", "/paths/~1fn/post/x-amazon-apigateway-integration/contentHandling", 12)
     ]
+
+
+def test_cognito_audience_is_found_in_the_bundle_for_a_pool_arn_longer_than_a_message_would_show():
+    src = load(Path(__file__).parent.parent / "fixtures" / "bookstore.bundle.json")
+    arn = "arn:aws:cognito-idp:ap-southeast-2:123456789012:userpool/ap-southeast-2_" + "x" * 40
+    scheme = src.api["components"]["securitySchemes"]
+    cognito = next(s for s in scheme.values() if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "cognito_user_pools")
+    cognito["x-amazon-apigateway-authorizer"]["providerARNs"] = [arn]
+    src.bundle["cognitoUserPools"] = [{"userPoolArn": arn, "appClientIds": ["client-one"]}]
+    findings = run_rules(src, [get_rule("AGW204")])
+    assert findings and all("the bundle lists app client ids client-one" in f.message for f in findings)

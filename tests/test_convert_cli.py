@@ -310,3 +310,12 @@ def test_ignores_set_findings_aside_as_check_does_but_blocked_routes_stay_blocke
 def test_unknown_ignore_id_is_a_usage_error(cli, tmp_path: Path) -> None:
     r = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "o.json"), "--ignore", "AGW999")
     assert r.code == 2 and "--ignore AGW999: unknown rule id" in r.stderr
+
+
+def test_convert_reports_are_titled_as_convert_not_check(cli, tmp_path):
+    text = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "a.json"))
+    assert text.code == 0, text
+    assert "1 API converted: 0 blockers, 0 warnings" in text.stderr + text.stdout
+    md = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "b.json"), "--report", "markdown")
+    assert md.code == 0, md
+    assert "## apigw-migrate convert" in md.stderr + md.stdout and "apigw-migrate check" not in md.stderr + md.stdout

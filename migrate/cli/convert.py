@@ -236,7 +236,7 @@ def _render_findings(src: "Source", result: "ConvertResult", fmt: str) -> str:
         kind=src.kind,
         flavor=src.flavor,
     )
-    return render(CheckReport(apis=[api]), fmt, tty=False)
+    return render(CheckReport(apis=[api], command="convert"), fmt, tty=False)
 
 
 def _explain(result: "ConvertResult") -> str:
