@@ -34,21 +34,6 @@ from apigw_migrate.checks import (  # noqa: E402 - the area modules import Rule 
 )
 from apigw_migrate.checks.context import context as _context  # noqa: E402 - not `context`: that names the submodule
 
-AREA_MODULES: tuple[str, ...] = (
-    "general",
-    "endpoints",
-    "auth",
-    "integrations",
-    "mapping",
-    "cors",
-    "stage",
-    "gateway",
-    "quotas",
-    "domains",
-    "monitoring",
-    "permissions",
-)
-
 ALL_RULES: tuple[Rule, ...] = (
     *general.RULES,
     *endpoints.RULES,
@@ -86,10 +71,12 @@ def get_rule(rule_id: str) -> Rule:
         raise KeyError(f"unknown rule {rule_id}") from None
 
 
-def selected(rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    """Rules whose id starts with a `select` prefix (all when empty) and with no `ignore` prefix."""
-    select, ignore = tuple(select), tuple(ignore)
-    return [r for r in rules if (not select or r.id.startswith(select)) and not (ignore and r.id.startswith(ignore))]
+def selected(rules: Iterable[Rule], select: tuple[str, ...] = ()) -> list[Rule]:
+    """Rules whose id starts with a `select` prefix (all when empty).
+
+    `ignore` is not applied here: ignored rules still run, and their findings are counted as ignored.
+    """
+    return [r for r in rules if not select or r.id.startswith(select)]
 
 
 def run_rules(src: "Source", rules: Iterable[Rule]) -> list[Finding]:

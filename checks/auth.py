@@ -57,11 +57,10 @@ def api_key_places(ctx: Context) -> dict[str, list[str]]:
     return places
 
 
-def api_key_routes(ctx: Context) -> list[str]:
-    seen: dict[str, None] = {}
-    for routes in api_key_places(ctx).values():
-        seen.update(dict.fromkeys(routes))
-    return list(seen)
+def api_key_routes(ctx: Context, places: dict[str, list[str]] | None = None) -> list[str]:
+    """Every route that requires an API key, once each; `places` when `api_key_places` was already called."""
+    places = api_key_places(ctx) if places is None else places
+    return list(dict.fromkeys(route for routes in places.values() for route in routes))
 
 
 @rule(
@@ -87,7 +86,7 @@ def api_key_required(src: "Source", r: Rule) -> Iterator[Finding]:
         yield r.finding(ptr, message, routes=routes)
     if not places:
         return
-    key_routes = api_key_routes(ctx)
+    key_routes = api_key_routes(ctx, places)
     for value, ptr in (
         ctx.api_ext("x-amazon-apigateway-api-key-source"),
         ctx.bundle_value("restApi", "apiKeySource"),

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from apigw_migrate.load import Source
 
 AUTH_EXT = "x-amazon-apigateway-auth"
-INLINE_IGNORE = "x-apigw-migrate-ignore"
 
 
 # ---------------------------------------------------------------- opaque values
@@ -389,8 +388,6 @@ _RELATED_TYPES = (
     "AWS::ApiGateway::UsagePlan",
     "AWS::ApiGateway::Authorizer",
     "AWS::ApiGateway::GatewayResponse",
-    "AWS::ApiGateway::DomainName",
-    "AWS::ApiGateway::BasePathMapping",
     "AWS::Lambda::Permission",
     "AWS::WAFv2::WebACLAssociation",
 )
@@ -401,19 +398,15 @@ def _related_resources(src: "Source") -> dict[str, list[tuple[str, dict, str]]]:
     if src.kind not in ("sam", "cloudformation") or not src.api_name or not isinstance(src.document, dict):
         return {}
     resources = mapping(src.document.get("Resources"))
-    api = src.api_name
     # An API assembled from resources (cfn_resources) already holds its authorizers and gateway
     # responses; reading them again would report each twice.
-    assembled = getattr(src, "pointer_map", None) is not None
-    skip = {"AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse"} if assembled else set()
-    # SAM names the stage it creates "<Api><StageName>Stage"; references to it count too.
-    names = {api}
+    skip = {"AWS::ApiGateway::Authorizer", "AWS::ApiGateway::GatewayResponse"} if src.pointer_map is not None else set()
     found: dict[str, list[tuple[str, dict, str]]] = {}
     for name, res in resources.items():
         if not isinstance(res, dict) or res.get("Type") not in _RELATED_TYPES or res.get("Type") in skip:
             continue
         props = mapping(res.get("Properties"))
-        if any(_refers_to(props, n) for n in names):
+        if _refers_to(props, src.api_name):
             found.setdefault(res["Type"], []).append((name, props, jp.join("/Resources", name)))
     return found
 
@@ -519,6 +512,8 @@ def method_settings_routes(key: str, routes: list[str]) -> list[str]:
     """Route keys a REST methodSettings key applies to: ``~1books~1{id}/GET`` → ``GET /books/{id}``.
 
     ``*/*`` (and ``*`` paths) apply to every route: the result is then empty, meaning the whole API.
+    A key's method also covers the ``ANY`` route of its path, and an ``ANY`` method is read as
+    spelled ``ANY`` in the key: how REST keys an ANY method is unconfirmed (fact sheet §11 [U]).
     """
     m = _METHOD_KEY.match(key)
     if not m:

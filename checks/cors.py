@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
+from apigw_migrate.checks.auth import api_key_schemes
 from apigw_migrate.checks.context import Context, Op, as_text, context, describe, mapping, route_list
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
-from apigw_migrate.openapi import scheme_kind
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -68,7 +68,7 @@ def _classify(o: Op) -> CorsOption | None:
 def cors_options(ctx: Context) -> list[CorsOption]:
     """The REST "Enable CORS" OPTIONS methods: MOCK, answering with Access-Control-* headers only.
 
-    Computed once per Context: six rules ask.
+    Computed once per Context: several rules ask.
     """
     cached = ctx.memo.get("cors_options")
     if cached is None:
@@ -174,13 +174,8 @@ def backend_cors_headers(src: "Source", r: Rule) -> Iterator[Finding]:
 
 
 def _authorized(ctx: Context, o: Op) -> bool:
-    if o.auth_type == "aws_iam":
-        return True
-    for name in o.scheme_names():
-        scheme = ctx.schemes.get(name)
-        if scheme is None or scheme_kind(scheme[0]) != "api_key":
-            return True
-    return False
+    """Whether the route keeps an authorization on the HTTP API: API keys go away, anything else stays."""
+    return o.auth_type == "aws_iam" or bool(o.scheme_names() - api_key_schemes(ctx))
 
 
 @rule(

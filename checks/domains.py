@@ -27,7 +27,10 @@ class Domain:
 
 
 def domains(ctx: Context) -> list[Domain]:
-    """Custom domains mapped to the API: the bundle's domainNames, a SAM Domain, CFN DomainName resources."""
+    """Custom domains mapped to the API: the bundle's domainNames and a SAM Domain.
+
+    A template's own AWS::ApiGateway::DomainName resources are not read: nothing in them names the API.
+    """
     found: list[Domain] = []
     for i, d in enumerate(items(ctx.bundle.get("domainNames"))):
         d = mapping(d)

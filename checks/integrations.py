@@ -204,9 +204,10 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '2.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:status/invocations",
 )
 def mock_integration(src: "Source", r: Rule) -> Iterator[Finding]:
-    handled = {o.op.pointer for o in cors_options(context(src))}
-    for o in context(src).ops:
-        if o.itype == "mock" and o.pointer not in handled:
+    ctx = context(src)
+    preflights = {c.op.pointer for c in cors_options(ctx)}
+    for o in ctx.ops:
+        if o.itype == "mock" and o.pointer not in preflights:
             yield r.finding(
                 o.integration_pointer,
                 f"{o.route}: MOCK integration; HTTP APIs need a real backend to answer",

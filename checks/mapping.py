@@ -37,7 +37,8 @@ RESERVED_HEADERS = {
 }
 RESERVED_PREFIXES = ("access-control-", "apigw-", "x-amz-", "x-amzn-")
 
-# $context variables REST has and HTTP APIs lack (fact sheet §11; the last ones [U]).
+# $context variables REST has and HTTP APIs lack (fact sheet §11). The list comes from third-party
+# copies of the variable pages, so it is unconfirmed [U].
 REST_ONLY_CONTEXT = (
     "resourceId",
     "resourcePath",
@@ -95,12 +96,13 @@ def _mapping_pointer(o: Op, target: str) -> str:
     fact="§4.2",
     fixed_by="parameters",
     summary="Checks for parameter mappings from multi-value sources (method.request.multivaluequerystring.X, method.request.multivalueheader.X).",
-    why="HTTP APIs have no multi-value sources: $request.querystring.X / $request.header.X give the repeated values comma-joined [U], so a backend parsing a list sees one string.",
+    why="HTTP APIs have no multi-value sources: $request.querystring.X / $request.header.X give the repeated values comma-joined (not confirmed by AWS's documentation), so a backend parsing a list sees one string.",
     instead="Map $request.querystring.X / $request.header.X and split on commas in the backend.",
     example="requestParameters:\n  integration.request.querystring.tag: method.request.multivaluequerystring.tag",
     use_instead="requestParameters:\n  overwrite:querystring.tag: $request.querystring.tag   # a,b,c",
 )
 def multivalue_parameter_source(src: "Source", r: Rule) -> Iterator[Finding]:
+    # The comma-joining of the HTTP sources is unconfirmed (fact sheet §4.2 [U]).
     for o, target, source in _request_mappings(src):
         if source.startswith(("method.request.multivaluequerystring.", "method.request.multivalueheader.")):
             yield r.finding(_mapping_pointer(o, target), f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them", routes=[o.route])
@@ -166,6 +168,8 @@ def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="uri: https://backend.example.com/items/{itemId}\n# or: requestParameters: {overwrite:path: /items/$request.path.itemId}",
 )
 def path_parameter_target(src: "Source", r: Rule) -> Iterator[Finding]:
+    # That HTTP mappings have no per-parameter path target, and the way around it, are unconfirmed
+    # (fact sheet §4.2 [U]).
     for o, target, source in _request_mappings(src):
         if target.startswith("integration.request.path."):
             name = target[len("integration.request.path."):]
@@ -191,7 +195,7 @@ def context_variable_unavailable(src: "Source", r: Rule) -> Iterator[Finding]:
     for o in context(src).ops:
         for key, resp in mapping((o.integration or {}).get("responses")).items():
             for name, source in mapping(mapping(resp).get("responseParameters")).items():
-                if isinstance(source, str) and source.startswith("context.") and rest_only_context(source[8:]):
+                if isinstance(source, str) and source.startswith("context.") and rest_only_context(source[len("context."):]):
                     ptr = o.iat("responses", key, "responseParameters", name)
                     yield r.finding(ptr, f"{o.route}: {name} reads ${source}, which HTTP APIs do not have", routes=[o.route])
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     use_instead="MetricName: 5xx\nDimensions:\n  - {Name: ApiId, Value: a1b2c3d4e5}",
 )
 def cloudwatch_metrics_renamed(src: "Source", r: Rule) -> Iterator[Finding]:
-    name = (src.bundle or {}).get("metadata", {}).get("restApiName") if src.bundle else None
+    name = src.bundle.get("metadata", {}).get("restApiName") if src.bundle else None
     which = f" of {name}" if name else ""
     yield r.finding(
         src.api_pointer("/paths"),

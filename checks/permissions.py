@@ -29,8 +29,8 @@ _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.[^}]+\}")
     use_instead="Permission:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    Principal: apigateway.amazonaws.com\n    SourceArn: !Sub arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*",
 )
 def lambda_permissions(src: "Source", r: Rule) -> Iterator[Finding]:
-    # Permissions granted outside the input (console, CLI) cannot be seen here; `plan` checks
-    # the live functions. Plain Lambda proxy routes therefore get no finding from this rule.
+    # Permissions granted outside the input (console, CLI) cannot be seen here, so plain Lambda
+    # proxy routes get no finding from this rule.
     ctx = context(src)
     for name, props, ptr in ctx.related.get("AWS::Lambda::Permission", ()):
         source = props.get("SourceArn")

@@ -42,13 +42,22 @@ def method_settings(ctx: Context) -> Iterator[tuple[str, dict[str, tuple[Any, st
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 item = mapping(item)
-                path = str(item.get("ResourcePath", "/*"))
-                method = str(item.get("HttpMethod", "*"))
-                mkey = f"{path[1:] if path.startswith('/') else path}/{method}"
+                mkey = _template_key(str(item.get("ResourcePath", "/*")), str(item.get("HttpMethod", "*")))
                 fields = {
                     _TEMPLATE_METHOD_FIELDS[k]: (v, jp.join(ptr, i, k)) for k, v in item.items() if k in _TEMPLATE_METHOD_FIELDS
                 }
                 yield mkey, fields, method_settings_routes(mkey, ctx.routes)
+
+
+def _template_key(resource_path: str, method: str) -> str:
+    """The REST key of a template MethodSettings item: ``/~1books`` GET → ``~1books/GET``, ``/`` → ``~1/GET``.
+
+    CloudFormation wants ResourcePath already escaped (``/~1books~1{id}``); a plain ``/books/{id}`` is read too.
+    """
+    resource = resource_path[1:] if resource_path.startswith("/") else resource_path
+    if "/" in resource or (resource and not resource.startswith("~1") and resource != "*"):
+        resource = "~1" + resource.replace("/", "~1")
+    return f"{resource or '~1'}/{method}"
 
 
 def _where(mkey: str, routes: list[str]) -> str:
@@ -216,6 +225,7 @@ _CONTEXT_VAR = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
     use_instead="AccessLogSettings:\n  Format: '{\"id\":\"$context.requestId\",\"route\":\"$context.routeKey\"}'",
 )
 def access_log_variables(src: "Source", r: Rule) -> Iterator[Finding]:
+    # Which variables are REST-only is unconfirmed (fact sheet §11 [U]): see REST_ONLY_CONTEXT.
     for _dest, _ptr, fmt, fmt_ptr in _access_log(context(src)):
         if not fmt:
             continue

@@ -127,7 +127,7 @@ def call(client: Any, operation: str, what: str | None = None, **params: Any) ->
     try:
         reply = getattr(client, operation)(**params)
     except Exception as e:  # noqa: BLE001 - botocore raises many unrelated types; translate() sorts them
-        raise translate(e, operation, what, _region(client)) from None
+        raise translate(e, operation, what, _region(client), _service(client)) from None
     return plain(reply)
 
 
@@ -139,30 +139,33 @@ def paginate(client: Any, operation: str, result_key: str, what: str | None = No
             for page in client.get_paginator(operation).paginate(**params):
                 items.extend(page.get(result_key) or [])
         else:
-            token_in, token_out = _token_names(client, operation)
+            token_name = _token_name(client, operation)
             while True:
                 page = getattr(client, operation)(**params)
                 items.extend(page.get(result_key) or [])
-                token = page.get(token_out)
+                token = page.get(token_name)
                 if not token:
                     break
-                params = {**params, token_in: token}
+                params = {**params, token_name: token}
     except Exception as e:  # noqa: BLE001
-        raise translate(e, operation, what, _region(client)) from None
+        raise translate(e, operation, what, _region(client), _service(client)) from None
     return plain(items)
 
 
-def _token_names(client: Any, operation: str) -> tuple[str, str]:
+def _token_name(client: Any, operation: str) -> str:
+    """The pagination token of an operation botocore has no paginator for: the request and the reply use the same name."""
     model = client.meta.service_model.operation_model(client.meta.method_to_api_mapping[operation])
     members = model.input_shape.members if model.input_shape else {}
-    for name in ("position", "NextToken", "nextToken"):
-        if name in members:
-            return name, name
-    return "NextToken", "NextToken"
+    return next((name for name in ("position", "NextToken", "nextToken") if name in members), "NextToken")
 
 
 def _region(client: Any) -> str | None:
     return getattr(getattr(client, "meta", None), "region_name", None)
+
+
+def _service(client: Any) -> str | None:
+    model = getattr(getattr(client, "meta", None), "service_model", None)
+    return getattr(model, "service_name", None)
 
 
 def plain(value: Any) -> Any:
@@ -188,7 +191,9 @@ def error_code(exc: BaseException) -> str:
     return ""
 
 
-def translate(exc: BaseException, operation: str, what: str | None = None, region: str | None = None) -> AwsCallError:
+def translate(
+    exc: BaseException, operation: str, what: str | None = None, region: str | None = None, service: str | None = None
+) -> AwsCallError:
     """Turn a botocore/boto3 failure into an AwsError with one line that says what to fix.
 
     The returned error carries `kind` (``credentials``, ``expired``, ``access``, ``not_found``,
@@ -231,7 +236,7 @@ def translate(exc: BaseException, operation: str, what: str | None = None, regio
                 action, resource = found.group(1), found.group(2)
                 on = f" on {resource}" if resource else ""
                 return _err("access", f"access denied: your credentials lack {action}{on} (needed by {operation}); grant it and retry")
-            return _err("access", f"access denied calling {operation}{target}: grant the permission for apigateway {operation} and retry")
+            return _err("access", f"access denied calling {operation}{target}: grant the permission for {service or 'apigateway'} {operation} and retry")
         if code in _NOT_FOUND or status == 404:
             subject = what or "the resource"
             return _err("not_found", f"{subject} not found{where} ({operation}: {message or code})")

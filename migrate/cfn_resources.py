@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
+from apigw_migrate.openapi import ANY_METHOD, INTEGRATION
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
     from apigw_migrate.positions import PositionIndex
 
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
 API_KEY_SCHEME = "api_key"
 SIGV4_SCHEME = "sigv4"
 
@@ -47,7 +46,8 @@ _INTEGRATION_KEYS = {
 }
 # Export keys whose content uses the same keys as the resource property: pointers keep their tail.
 _SAME_SHAPE = {"requestParameters": "RequestParameters", "requestTemplates": "RequestTemplates"}
-_LOWER_CASE_VALUES = {"Type", "PassthroughBehavior"}
+# Integration property → export key, for the enums the export writes in lower case.
+_LOWER_CASE_KEYS = {"Type": "type", "PassthroughBehavior": "passthroughBehavior"}
 
 
 class _Assembler:
@@ -58,6 +58,7 @@ class _Assembler:
         self.api = api
         self.pointer_map: dict[str, tuple[str, bool]] = {"": (jp.join("/Resources", api), False)}
         self.resource_paths: dict[str, str] = {}
+        self.model_names: dict[str, str] = {}  # Model logical id → the name methods refer to it by
 
     def fail(self, message: str, pointer: str) -> InputError:
         return InputError(message, self.path, *(self.positions.locate(pointer) or ()))
@@ -236,13 +237,14 @@ class _Assembler:
                 )
         return params
 
-    @staticmethod
-    def request_body(models: Any) -> dict | None:
+    def request_body(self, models: Any) -> dict | None:
         if not isinstance(models, dict) or not models:
             return None
         content = {}
         for mime, model in models.items():
             name = model.get("Ref") if isinstance(model, dict) else model
+            if isinstance(model, dict) and isinstance(name, str):
+                name = self.model_names.get(name, name)
             content[mime] = {"schema": {"$ref": f"#/components/schemas/{name}"}} if isinstance(name, str) else {}
         return {"content": content}
 
@@ -290,10 +292,9 @@ class _Assembler:
         for prop, export_key in _INTEGRATION_KEYS.items():
             if prop in integ:
                 result[export_key] = integ[prop]
-        for prop in _LOWER_CASE_VALUES:
+        for prop, key in _LOWER_CASE_KEYS.items():
             if prop in integ:
                 value = integ[prop]
-                key = "type" if prop == "Type" else "passthroughBehavior"
                 result[key] = value.lower() if isinstance(value, str) else value
         responses = {}
         for resp in integ.get("IntegrationResponses") or []:
@@ -373,9 +374,12 @@ class _Assembler:
     def models(self) -> dict:
         schemas: dict[str, Any] = {}
         for logical_id, props in self.owned("AWS::ApiGateway::Model"):
+            # RequestModels values are model names (what !Ref returns); a model without a Name goes by its logical id.
+            name = props["Name"] if isinstance(props.get("Name"), str) else logical_id
+            self.model_names[logical_id] = name
             schema = props.get("Schema")
-            schemas[logical_id] = schema if isinstance(schema, dict) else {"type": "object"}
-            self.map(jp.join("/components/schemas", logical_id), logical_id, "Properties", "Schema", keep_rest=True)
+            schemas[name] = schema if isinstance(schema, dict) else {"type": "object"}
+            self.map(jp.join("/components/schemas", name), logical_id, "Properties", "Schema", keep_rest=True)
         return schemas
 
 

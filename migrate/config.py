@@ -13,7 +13,9 @@ skipped). `--config FILE` names the file directly. Shape (see docs/check-output.
     rule = "AGW305"
     pointer = "/paths/~1legacy*"    # glob on JSON Pointers; a match on an ancestor counts
 
-    [tool.apigw-migrate.routes."GET /legacy"]   # reserved for convert (per-route overrides)
+    [tool.apigw-migrate.routes."GET /legacy"]   # per-route overrides, read by convert
+    payload-format = "2.0"
+    jwt-audience = ["app-client-id"]
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
 from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text
 from apigw_migrate.openapi import (
+    ANY_METHOD,
     CORS_HEADER_FIELDS,
     INTEGRATION,
-    LAMBDA_FUNCTION_IN_URI,
     Operation,
     iter_operations,
     operation_security,
@@ -31,6 +31,7 @@ from apigw_migrate.openapi import (
     security_schemes,
 )
 from apigw_migrate.refs import check_refs, deref
+from apigw_migrate.transforms.stage import lambda_function
 
 FORMAT_NAME = "apigw-migrate/diff"
 FORMAT_VERSION = 1
@@ -267,7 +268,7 @@ def normalize_http(src: Source) -> dict[str, dict]:
     schemes = security_schemes(src)
     result = {}
     for op in iter_operations(src):
-        key = "$default" if op.method == "x-amazon-apigateway-any-method" and op.op.get("isDefaultRoute") else op.route_key
+        key = "$default" if op.method == ANY_METHOD and op.op.get("isDefaultRoute") else op.route_key
         integ = deref(src, op.op.get(INTEGRATION))
         integ = integ if isinstance(integ, dict) else {}
         itype = str(integ.get("type", "")).upper() or None
@@ -294,7 +295,7 @@ def _integration(integ: dict, itype: str | None, *, rest: bool) -> dict:
     # AWS_PROXY without a subtype is Lambda; with one it is an AWS service (fact sheet §9).
     is_lambda = itype == "AWS_PROXY" and not integ.get("integrationSubtype")
     if is_lambda:
-        uri = _lambda_function(uri) or uri
+        uri = lambda_function(uri) or uri
     payload = integ.get("payloadFormatVersion")
     if rest:
         # REST has one proxy event shape, the one HTTP APIs call 1.0 (fact sheet §5); it
@@ -315,20 +316,6 @@ def _integration(integ: dict, itype: str | None, *, rest: bool) -> dict:
         "connectionId": integ.get("connectionId"),
         "credentials": integ.get("credentials"),
     }
-
-
-def _lambda_function(uri: Any) -> Any:
-    """The function ARN inside a Lambda invocation URI (also inside a `Fn::Sub`), else None."""
-    if isinstance(uri, str):
-        m = LAMBDA_FUNCTION_IN_URI.search(uri)
-        return m.group(1) if m else None
-    if isinstance(uri, dict) and list(uri) == ["Fn::Sub"]:
-        arg = uri["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) and arg else arg
-        m = LAMBDA_FUNCTION_IN_URI.search(text) if isinstance(text, str) else None
-        if m:
-            return {"Fn::Sub": [m.group(1), *arg[1:]] if isinstance(arg, list) else m.group(1)}
-    return None
 
 
 def _upper(value: Any) -> Any:
@@ -405,8 +392,8 @@ def _lower_header(expression: str) -> str:
 def _rest_path_substitution(integ: dict) -> dict:
     """REST path-parameter mappings folded into the integration URI, as HTTP APIs spell them.
 
-    An HTTP API integration URI takes route path variables by name (`…/{authorId}`) [U: not in
-    the fact sheet]. So REST's `integration.request.path.id ← method.request.path.authorId` with
+    An HTTP API integration URI takes route path variables by name (`…/{authorId}`) [U] (fact
+    sheet §4.2). So REST's `integration.request.path.id ← method.request.path.authorId` with
     `…/{id}` in its URI means the same as an HTTP URI `…/{authorId}` without a mapping, and an
     identity mapping (`path.proxy ← method.request.path.proxy`) means nothing at all.
     """
@@ -596,7 +583,7 @@ def _expand(path: tuple, before: dict, after: dict) -> Iterable[tuple]:
 
 
 def render_json(result: DiffResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
+    return json.dumps(result.to_dict(), indent=2, default=str) + "\n"
 
 
 def _value(value: Any) -> str:
@@ -608,11 +595,14 @@ def _value(value: Any) -> str:
 _MARKS = {"changed": "~", "removed": "-", "added": "+", "unchanged": "="}
 
 
+def _rest_label(result: DiffResult) -> str:
+    return result.rest_path + (f"#{result.rest_api}" if result.rest_api else "")
+
+
 def _headline(result: DiffResult) -> list[str]:
     s = result.summary()
-    rest = result.rest_path + (f"#{result.rest_api}" if result.rest_api else "")
     return [
-        f"REST  {rest} ({result.rest_kind})",
+        f"REST  {_rest_label(result)} ({result.rest_kind})",
         f"HTTP  {result.http_path}",
         f"Routes: {s['routes']} ({s['unchanged']} unchanged, {s['changed']} changed, "
         f"{s['added']} added, {s['removed']} removed)",
@@ -678,11 +668,10 @@ def _md(value: Any) -> str:
 
 def render_markdown(result: DiffResult) -> str:
     s = result.summary()
-    rest = result.rest_path + (f"#{result.rest_api}" if result.rest_api else "")
     out = [
         "# REST → HTTP API diff",
         "",
-        f"REST: `{rest}` ({result.rest_kind}) · HTTP: `{result.http_path}`",
+        f"REST: `{_rest_label(result)}` ({result.rest_kind}) · HTTP: `{result.http_path}`",
         "",
         "| Routes | Unchanged | Changed | Added | Removed |",
         "|---:|---:|---:|---:|---:|",

@@ -29,11 +29,9 @@ from typing import Any, Callable, Iterator
 from apigw_migrate.aws import AwsCallError, AwsContext, call, paginate
 from apigw_migrate.bundle import new_bundle
 from apigw_migrate.errors import UserError, UsageError
+from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS, INTEGRATION
 
 VIAS = ("auto", "export", "resources")
-ANY_METHOD = "x-amazon-apigateway-any-method"
-INTEGRATION = "x-amazon-apigateway-integration"
-OAS_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Failures after which falling back to the resources path cannot help: the next calls would fail the same way.
 _FATAL_KINDS = ("credentials", "expired", "throttled", "unreachable")
 # get_export's `extensions` parameter: 'apigateway' adds integrations and validators, 'authorizers' the
@@ -182,10 +180,14 @@ def export_bundle(
     return bundle
 
 
+def _stage_names(apigw: Any, rest_api_id: str) -> list[str]:
+    stages = call(apigw, "get_stages", what=f"stages of REST API {rest_api_id!r}", restApiId=rest_api_id).get("item") or []
+    return sorted(s["stageName"] for s in stages)
+
+
 def _read_stage(apigw: Any, rest_api_id: str, stage: str | None) -> dict:
     if stage is None:
-        stages = call(apigw, "get_stages", what=f"stages of REST API {rest_api_id!r}", restApiId=rest_api_id).get("item") or []
-        names = sorted(s["stageName"] for s in stages)
+        names = _stage_names(apigw, rest_api_id)
         if len(names) == 1:
             stage = names[0]
         elif not names:
@@ -197,8 +199,7 @@ def _read_stage(apigw: Any, rest_api_id: str, stage: str | None) -> dict:
     except AwsCallError as e:
         if e.kind != "not_found":
             raise
-        stages = call(apigw, "get_stages", what=f"stages of REST API {rest_api_id!r}", restApiId=rest_api_id).get("item") or []
-        names = sorted(s["stageName"] for s in stages)
+        names = _stage_names(apigw, rest_api_id)
         have = f"its stages are: {', '.join(names)}" if names else "it has no stage (deploy it first)"
         raise AwsCallError(f"REST API {rest_api_id!r} has no stage {stage!r}; {have}", "not_found") from None
 
@@ -277,7 +278,7 @@ def _operations(document: dict) -> Iterator[tuple[str, str, dict]]:
         if not isinstance(item, dict):
             continue
         for method, op in item.items():
-            if isinstance(op, dict) and (method.lower() in OAS_METHODS or method == ANY_METHOD):
+            if isinstance(op, dict) and (method.lower() in HTTP_METHODS or method == ANY_METHOD):
                 yield path, method, op
 
 
@@ -720,9 +721,8 @@ def list_targets(ctx: AwsContext) -> list[Target]:
     apigw = ctx.client("apigateway")
     targets = []
     for api in paginate(apigw, "get_rest_apis", "items", what="REST APIs"):
-        stages = call(apigw, "get_stages", what=f"stages of REST API {api['id']!r}", restApiId=api["id"]).get("item") or []
-        for s in stages:
-            targets.append(Target(api["id"], api.get("name", ""), s["stageName"]))
+        for stage in _stage_names(apigw, api["id"]):
+            targets.append(Target(api["id"], api.get("name", ""), stage))
     return sorted(targets, key=lambda t: (t.api_name, t.api_id, t.stage))
 
 

@@ -122,7 +122,7 @@ def api_verdict(routes: dict[str, str], findings: Iterable[Finding]) -> str:
     values = set(routes.values())
     if "blocked" in values:
         return "stay-on-rest" if values == {"blocked"} else "partial"
-    if values & {"needs-change"} or any(f.severity is Severity.WARNING for f in findings):
+    if "needs-change" in values or any(f.severity is Severity.WARNING for f in findings):
         return "ready-with-changes"
     return "ready"
 
@@ -173,10 +173,6 @@ class CheckReport:
 
     def findings(self) -> list[Finding]:
         return [f for a in self.apis for f in a.findings]
-
-    def worst(self) -> Severity | None:
-        ranked = sorted((f.severity for f in self.findings()), key=lambda s: s.rank)
-        return ranked[-1] if ranked else None
 
     def fails(self, threshold: str) -> bool:
         """Whether a finding is at or above `threshold` (blocker, warning, info; never: no)."""

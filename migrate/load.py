@@ -411,15 +411,15 @@ class _YamlBuilder:
                 child = jp.join(ptr, key)
                 self.table[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 result[key] = self.build(value_node, child)
-            return self._tagged(tag, result, node)
+            return self._tagged(tag, result)
         if isinstance(node, yaml.SequenceNode):
             items = []
             for i, item_node in enumerate(node.value):
                 child = jp.join(ptr, i)
                 self.table[child] = (item_node.start_mark.line + 1, item_node.start_mark.column + 1)
                 items.append(self.build(item_node, child))
-            return self._tagged(tag, items, node)
-        return self._tagged(tag, self._scalar(node), node)
+            return self._tagged(tag, items)
+        return self._tagged(tag, self._scalar(node))
 
     def _key(self, node: Any) -> str:
         import yaml
@@ -450,7 +450,8 @@ class _YamlBuilder:
         # Timestamps and binary stay as written: an OpenAPI `version: 2019-01-01` is a string.
         return value
 
-    def _tagged(self, tag: str, value: Any, node: Any) -> Any:
+    @staticmethod
+    def _tagged(tag: str, value: Any) -> Any:
         if not tag.startswith("!"):
             return value
         if tag in _CFN_SPECIAL:
@@ -479,7 +480,7 @@ def _yaml_int(value: str) -> int | str:
 
 def _yaml_float(value: str) -> float | str:
     v = value.replace("_", "").lower()
-    if v in (".nan",):
+    if v == ".nan":
         return float("nan")
     if v in (".inf", "+.inf"):
         return float("inf")
@@ -669,10 +670,7 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
     if include is not None:
         include_ptr = jp.join(props_ptr, body_key, "Fn::Transform", "Parameters", "Location")
         if isinstance(include, str) and "://" not in include:
-            inner = load(Path(path).parent / include)
-            inner.kind, inner.api_name = kind, api
-            inner.template_resource, inner.template_pointer = props, props_ptr
-            return inner
+            return _load_definition_file(Path(path).parent / include, kind, api, props, props_ptr)
         raise InputError(
             f"REST API {api} includes its OpenAPI definition from {include if isinstance(include, str) else 'S3'} "
             "(AWS::Include): download it and pass the file, or deploy and run 'apigw-migrate export'",
@@ -683,11 +681,7 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
         uri_key = "DefinitionUri" if body_key == "DefinitionBody" else "BodyS3Location"
         uri = props.get(uri_key)
         if isinstance(uri, str) and "://" not in uri:
-            target = Path(path).parent / uri
-            inner = load(target)
-            inner.kind, inner.api_name = kind, api
-            inner.template_resource, inner.template_pointer = props, props_ptr
-            return inner
+            return _load_definition_file(Path(path).parent / uri, kind, api, props, props_ptr)
         if uri is not None:
             pos = positions.exact(jp.join(props_ptr, uri_key))
             raise InputError(
@@ -718,6 +712,14 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
         template_resource=props,
         template_pointer=props_ptr,
     )
+
+
+def _load_definition_file(target: Path, kind: str, api: str, props: dict, props_ptr: str) -> Source:
+    """The OpenAPI file a template API names by a local path, reported as that template API."""
+    inner = load(target)
+    inner.kind, inner.api_name = kind, api
+    inner.template_resource, inner.template_pointer = props, props_ptr
+    return inner
 
 
 def _include_location(body: Any) -> Any:

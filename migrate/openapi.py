@@ -164,7 +164,3 @@ def content_handling_matters(value: Any, binary_media_types: list) -> bool:
         return False
     kind = value.upper()
     return kind == "CONVERT_TO_BINARY" or (kind == "CONVERT_TO_TEXT" and bool(binary_media_types))
-
-
-def lower_keys(d: Any) -> dict:
-    return {str(k).lower(): v for k, v in d.items()} if isinstance(d, dict) else {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
 from apigw_migrate import pointer as jp
 
@@ -22,29 +22,17 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 class PositionIndex:
     """Maps a JSON Pointer to the (line, column) of the key or item that holds it.
 
-    Backed by a ready table (YAML), a table built on first use, or a `JsonLocator` that finds
-    positions on demand (JSON).
+    Backed by a ready table (YAML) or a `JsonLocator` that finds positions on demand (JSON).
     """
 
-    def __init__(
-        self,
-        table: dict[str, Position] | None = None,
-        builder: Callable[[], dict[str, Position]] | None = None,
-        locator: "JsonLocator | None" = None,
-    ):
-        self._table = table
-        self._builder = builder
+    def __init__(self, table: dict[str, Position] | None = None, locator: "JsonLocator | None" = None):
+        self._table = table if table is not None else {}
         self._locator = locator
-
-    def _get_table(self) -> dict[str, Position]:
-        if self._table is None:
-            self._table = self._builder() if self._builder else {}
-        return self._table
 
     def exact(self, pointer: str) -> Position | None:
         if self._locator is not None:
             return self._locator.exact(pointer)
-        return self._get_table().get(pointer)
+        return self._table.get(pointer)
 
     def may_hold_key(self, key: str) -> bool:
         """False only when no object of the file has this key: a cheap test before a search.
@@ -54,7 +42,7 @@ class PositionIndex:
         if self._locator is not None:
             return f'"{key}"' in self._locator.text
         suffix = "/" + jp.escape(key)
-        return any(p.endswith(suffix) for p in self._get_table())
+        return any(p.endswith(suffix) for p in self._table)
 
     def locate_many(self, pointers: "Iterable[str]") -> dict[str, Position | None]:
         """`locate` for many pointers at once: one pass over a JSON file instead of one walk each."""
@@ -66,10 +54,9 @@ class PositionIndex:
         """The position of the pointer, or of its nearest ancestor that has one."""
         if self._locator is not None:
             return self._locator.locate(pointer)
-        table = self._get_table()
         for p in jp.ancestors(pointer):
-            if p in table:
-                return table[p]
+            if p in self._table:
+                return self._table[p]
         return None
 
 
@@ -281,18 +268,16 @@ def json_positions(text: str) -> dict[str, Position]:
         return line, offset - line_starts[line - 1] + 1
 
     table: dict[str, Position] = {"": (1, 1)}
-    # Each frame: [is_object, pointer, next key or index, keys seen, expecting_key]
+    # Each frame: [is_object, pointer, next index, keys seen, expecting a key, offset of the last key]
     stack: list[list] = []
     pending_key: str | None = None
     for m in _TOKEN.finditer(text):
         tok = m.group()
         first = tok[0]
         if first in "{[":
+            ptr = ""
             if stack:
                 ptr = _child(stack[-1], pending_key)
-            else:
-                ptr = ""
-            if stack:
                 table.setdefault(ptr, where(_value_start(stack[-1], m.start())))
             stack.append([first == "{", ptr, 0, set(), first == "{", None])
             pending_key = None

@@ -15,7 +15,7 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from apigw_migrate import __version__
 from apigw_migrate.findings import CheckReport, Finding, Severity
@@ -23,7 +23,6 @@ from apigw_migrate.findings import CheckReport, Finding, Severity
 if TYPE_CHECKING:
     from apigw_migrate.checks.rule import Rule
 
-FORMATS = ("text", "json", "sarif", "markdown")
 HOME_URL = "https://github.com/apigw-migrate/apigw-migrate"
 RULE_DOCS_URL = HOME_URL + "/blob/main/docs/rules/{id}.md"
 # GitHub refuses comments over 65,536 characters: findings past this budget are counted, not listed.
@@ -223,10 +222,10 @@ def _fingerprint(f: Finding, seen: dict[str, int]) -> str:
     return f"{base}:{seen[base]}"
 
 
-def render_sarif(report: CheckReport, rules: Iterable["Rule"] | None = None) -> str:
+def render_sarif(report: CheckReport) -> str:
     from apigw_migrate.checks import ALL_RULES
 
-    rule_list = sorted(rules or ALL_RULES, key=lambda r: r.id)
+    rule_list = sorted(ALL_RULES, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rule_list)}
     roots: dict[str, str] = {}
     seen: dict[str, int] = {}

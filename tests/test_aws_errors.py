@@ -48,6 +48,16 @@ def test_access_denied_without_a_parsable_message_names_the_call(ctx):
     assert "access denied calling get_rest_api REST API 'a1b2c3d4e5'" in str(error)
 
 
+def test_access_denied_on_another_service_names_that_service(ctx):
+    client = ctx.client("cognito-idp")
+    with Stubber(client) as stub:
+        stub.add_client_error("list_user_pool_clients", "AccessDeniedException", "Forbidden", 403)
+        with pytest.raises(AwsError) as e:
+            aws_mod.call(client, "list_user_pool_clients", what="app clients", UserPoolId="us-east-1_x", MaxResults=60)
+    assert "grant the permission for cognito-idp list_user_pool_clients" in str(e.value)
+    assert "apigateway" not in str(e.value)
+
+
 def test_expired_token(ctx):
     error = fail_first_call(ctx, "ExpiredTokenException", "The security token included in the request is expired", 403)
     assert "security token has expired" in str(error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -209,6 +208,7 @@ def test_a_crashing_rule_becomes_agw000_and_the_others_still_run():
     assert [f.rule for f in findings] == ["AGW000", "AGW821"]
     assert "AGW999 (boom) crashed: ValueError: bad shape" in findings[0].message
     assert findings[0].severity is Severity.WARNING
+    assert findings[0].alternative == get_rule("AGW000").instead
 
 
 def test_intrinsics_and_placeholders_never_crash(tmp_path):
@@ -246,11 +246,6 @@ def test_route_verdicts_and_partial_api():
 
 def test_whole_api_blocker_means_stay_on_rest():
     assert run_checks([load(DATA / "bundle_private.json")]).apis[0].verdict == "stay-on-rest"
-
-
-def test_crash_finding_keeps_rule_alternative():
-    f = replace(get_rule("AGW000").finding("", "x"))
-    assert f.alternative == get_rule("AGW000").instead
 
 
 def test_route_path_rule_fires_on_a_greedy_variable_that_is_not_last(tmp_path):
@@ -351,3 +346,93 @@ def test_cognito_audience_is_found_in_the_bundle_for_a_pool_arn_longer_than_a_me
     src.bundle["cognitoUserPools"] = [{"userPoolArn": arn, "appClientIds": ["client-one"]}]
     findings = run_rules(src, [get_rule("AGW204")])
     assert findings and all("the bundle lists app client ids client-one" in f.message for f in findings)
+
+
+def _findings(tmp_path: Path, doc: dict, select: str, name: str = "api.json") -> list:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, indent=1))
+    return run_checks([load(path)], select=[select]).apis[0].findings
+
+
+def _api(paths: dict, **root) -> dict:
+    return {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": paths, **root}
+
+
+def _http_get(request_parameters: dict, uri: str = "https://backend.example.com/items/{id}") -> dict:
+    integ = {"type": "http_proxy", "httpMethod": "GET", "uri": uri, "requestParameters": request_parameters}
+    return {"/items/{itemId}": {"get": {"responses": {}, INTEG: integ}}}
+
+
+def test_binary_media_types_fire_because_http_apis_have_no_such_setting_U(tmp_path):
+    findings = _findings(tmp_path, _api({}, **{"x-amazon-apigateway-binary-media-types": ["image/png"]}), "AGW107")
+    assert [(f.rule, f.pointer) for f in findings] == [("AGW107", "/x-amazon-apigateway-binary-media-types")]
+    assert _findings(tmp_path, _api({}), "AGW107") == []
+
+
+def test_multivalue_sources_are_reported_as_comma_joined_U(tmp_path):
+    paths = _http_get({"integration.request.querystring.tag": "method.request.multivaluequerystring.tag",
+                       "integration.request.querystring.one": "method.request.querystring.one"})
+    findings = _findings(tmp_path, _api(paths), "AGW401")
+    assert [f.pointer.rsplit("/", 1)[1] for f in findings] == ["integration.request.querystring.tag"]
+    assert "comma-join" in findings[0].message
+
+
+def test_path_parameter_targets_are_reported_U(tmp_path):
+    findings = _findings(tmp_path, _api(_http_get({"integration.request.path.id": "method.request.path.itemId"})), "AGW404")
+    assert [(f.routes, f.pointer.rsplit("/", 1)[1]) for f in findings] == [(("GET /items/{itemId}",), "integration.request.path.id")]
+
+
+def test_rest_only_context_variables_in_mappings_and_access_logs_U(tmp_path):
+    paths = _http_get({"integration.request.header.x-trace": "context.xrayTraceId",
+                       "integration.request.header.x-request": "context.requestId"})
+    findings = _findings(tmp_path, _api(paths), "AGW405")
+    assert [f.pointer.rsplit("/", 1)[1] for f in findings] == ["integration.request.header.x-trace"]
+    bundle = json.loads((DATA / "bundle_edge.json").read_text())
+    bundle["stage"]["accessLogSettings"]["format"] = "$context.requestId $context.waf.status $context.routeKey"
+    (log,) = _findings(tmp_path, bundle, "AGW607", "b.json")
+    assert log.message == "the access log format uses $context.waf.status, which HTTP APIs do not have"
+
+
+def test_a_method_settings_key_covers_the_any_route_of_its_path_U(tmp_path):
+    bundle = json.loads((DATA / "bundle_edge.json").read_text())
+    bundle["openapi"]["paths"] = {"/items": {"x-amazon-apigateway-any-method": {"responses": {}}, "get": {"responses": {}}}}
+    bundle["stage"]["methodSettings"] = {"~1items/ANY": {"metricsEnabled": True}, "~1items/GET": {"metricsEnabled": True}}
+    findings = _findings(tmp_path, bundle, "AGW608")
+    assert sorted(f.routes for f in findings) == [("ANY /items",), ("ANY /items", "GET /items")]
+
+
+def test_template_method_settings_of_the_root_resource_concern_the_root_route_only(tmp_path):
+    text = (DATA / "sam.yaml").read_text().replace(
+        '        - ResourcePath: "/*"\n          HttpMethod: "*"\n          LoggingLevel: ERROR',
+        '        - ResourcePath: "/"\n          HttpMethod: GET\n          LoggingLevel: ERROR',
+    ).replace("        paths:\n", "        paths:\n          /:\n            get: {responses: {}}\n")
+    assert 'ResourcePath: "/"' in text
+    (tmp_path / "t.yaml").write_text(text)
+    findings = run_checks([load(tmp_path / "t.yaml")], select=["AGW603"]).apis[0].findings
+    assert [f.routes for f in findings] == [("GET /",)]
+    assert "~1/GET" in findings[0].message
+
+
+def test_an_undefined_api_key_scheme_is_no_authorization_for_cors_preflights(tmp_path):
+    cors = {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
+        "method.response.header.Access-Control-Allow-Origin": "'*'"}}}}
+    proxy = {"type": "http_proxy", "httpMethod": "ANY", "uri": "https://b.example.com/{proxy}"}
+
+    def api(security: list) -> dict:
+        return _api({"/{proxy+}": {"x-amazon-apigateway-any-method": {"security": security, INTEG: proxy},
+                                   "options": {INTEG: cors}}})
+
+    assert _findings(tmp_path, api([{"api_key": []}]), "AGW504") == []
+    assert [f.rule for f in _findings(tmp_path, api([{"token": []}]), "AGW504")] == ["AGW504"]
+
+
+def test_enhanced_tls_policies_are_flagged_as_unconfirmed_U(tmp_path):
+    bundle = json.loads((DATA / "bundle_edge.json").read_text())
+    bundle["domainNames"][1]["securityPolicy"] = "SecurityPolicy_TLS13_1_2_2021_06"
+    (f,) = _findings(tmp_path, bundle, "AGW812")
+    assert "enhanced policy: whether HTTP mappings accept it is unconfirmed" in f.message
+
+
+def test_a_mapping_into_host_is_reserved_U(tmp_path):
+    findings = _findings(tmp_path, _api(_http_get({"integration.request.header.Host": "'b.example.com'"})), "AGW402")
+    assert [f.pointer.rsplit("/", 1)[1] for f in findings] == ["integration.request.header.Host"]

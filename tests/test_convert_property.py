@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apigw_migrate.errors import InputError
 from apigw_migrate.load import source_from_document
 from apigw_migrate.openapi import all_route_keys
 from apigw_migrate.transforms import ConvertOptions, convert
@@ -107,8 +109,10 @@ def test_generated_exports_validate_and_every_route_is_kept_or_named(doc: dict, 
 
 @settings(max_examples=30, deadline=None)
 @given(doc=rest_exports())
-def test_converting_the_output_again_is_refused_as_an_http_api_or_changes_nothing(doc: dict) -> None:
+def test_converting_the_output_again_is_refused_as_an_http_api(doc: dict) -> None:
     """The output is an HTTP API definition: it must never look like a REST one that still needs work."""
     result = convert(source_from_document(doc, "generated.json"), ConvertOptions(jwt_audiences=("c",), on_blocked="skip"))
     again = source_from_document(json.loads(json.dumps(result.document)), "again.json")
     assert again.flavor == "http"
+    with pytest.raises(InputError, match="already an HTTP API definition"):
+        convert(again)

@@ -10,7 +10,7 @@ import yaml
 
 from conftest import DATA
 
-from apigw_migrate.diff import diff_files
+from apigw_migrate.diff import diff_files, render_rich
 from apigw_migrate.transforms import ConvertResult
 from apigw_migrate.transforms.iac import to_template
 
@@ -99,7 +99,7 @@ def test_lambda_invocation_uri_and_bare_arn_compare_equal(cli, tmp_path):
 
 def test_identity_path_mapping_has_no_http_counterpart_U(cli, tmp_path):
     # REST maps integration.request.path.proxy ← method.request.path.proxy explicitly; the HTTP
-    # integration URI `{proxy}` takes the route variable by itself (not in the fact sheet: [U]).
+    # integration URI `{proxy}` takes the route variable by itself ([U], fact sheet §4.2).
     assert by_route(run_json(cli, REST, HTTP))["ANY /legacy/{proxy+}"]["status"] == "unchanged"
     # A path mapping from anything else is a real difference.
     rest = json.loads(REST.read_text())
@@ -290,6 +290,22 @@ def test_text_output_lists_what_differs(cli):
     assert not any("GET /books/{id}" in line for line in lines)  # unchanged routes are only counted
     assert lines[-1] == "CORS: unchanged"
     assert "\x1b[" not in result.stdout  # plain when stdout is not a terminal
+
+
+def test_terminal_output_is_a_table_of_what_differs():
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    render_rich(diff_files(str(REST), str(HTTP)), Console(file=out, width=200, color_system=None))
+    text = out.getvalue()
+    assert "Routes: 8 (4 unchanged, 3 changed, 0 added, 1 removed)" in text
+    row = next(line for line in text.splitlines() if "GET /reports" in line)
+    assert "authorization.apiKeyRequired" in row and "true" in row and "false" in row
+    assert "preflight answered by the API-level CORS configuration" in text
+    assert "GET /books/{id}" not in text  # unchanged routes are only counted
+    assert text.rstrip().endswith("CORS: unchanged")
 
 
 def test_markdown_output_to_a_file(cli, tmp_path):

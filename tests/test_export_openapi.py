@@ -105,6 +105,15 @@ def test_request_authorizer_and_jwt_authorizer_schemes():
     assert notes == ["DELETE /t: authorizer 'gone' does not exist; the method's security is left out"]
 
 
+def test_api_key_and_authorizer_are_one_requirement_U():
+    # REST checks both; the export spelling of the pair is unconfirmed (export._operation).
+    authorizers = [{"id": "a1", "name": "Partner", "type": "TOKEN", "authorizerUri": "arn:aws:apigateway:eu-west-1:lambda:path/fn"}]
+    methods = {"GET": method(authorizationType="CUSTOM", authorizerId="a1", apiKeyRequired=True)}
+    doc, _ = assemble([{"id": "r", "path": "/t", "resourceMethods": methods}], authorizers=authorizers)
+    assert doc["paths"]["/t"]["get"]["security"] == [{"Partner": [], "api_key": []}]
+    assert doc["components"]["securitySchemes"]["api_key"] == {"type": "apiKey", "name": "x-api-key", "in": "header"}
+
+
 def test_integration_fields_keep_botocore_names_and_lower_case_enums():
     integration = {
         "type": "HTTP_PROXY", "httpMethod": "GET", "uri": "https://nlb.example.com/{p}", "connectionType": "VPC_LINK",

@@ -172,3 +172,11 @@ def test_more_ways_to_break_a_rule(name: str, edit) -> None:  # type: ignore[no-
 def test_intrinsic_settings_are_not_judged() -> None:
     doc = broken(lambda d: _set(_op(d)["x-amazon-apigateway-integration"], "timeoutInMillis", {"Ref": "Timeout"}))
     assert http_rules.check(doc) == []
+
+
+def test_credentials_with_the_wildcard_origin_is_a_violation_U() -> None:
+    # That HTTP API CORS refuses allowCredentials with the origin '*' is [U]; the rule takes it as a refusal.
+    doc = broken(lambda d: _set(d["x-amazon-apigateway-cors"], "allowOrigins", ["*"]))
+    assert [(v.rule, v.pointer) for v in http_rules.check(doc)] == [("cors_configuration", "/x-amazon-apigateway-cors/allowCredentials")]
+    doc["x-amazon-apigateway-cors"]["allowCredentials"] = False
+    assert http_rules.check(doc) == []

@@ -201,3 +201,25 @@ def test_resources_errors(tmp_path: Path, extra: str, fragment: str, line: int) 
         load(write(tmp_path, API + extra.lstrip("\n")))
     assert fragment in info.value.reason
     assert info.value.line == line
+
+
+@pytest.mark.parametrize("reference", ["Book", "!Ref BookModel"])
+def test_a_named_model_is_found_by_its_name_or_by_ref(tmp_path: Path, reference: str) -> None:
+    path = write(tmp_path, API + f"""
+  BookModel:
+    Type: AWS::ApiGateway::Model
+    Properties: {{RestApiId: !Ref Api, Name: Book, ContentType: application/json, Schema: {{type: object, required: [title]}}}}
+  M:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      RequestModels: {{application/json: {reference}}}
+""".lstrip("\n"))
+    src = load(path)
+    body = src.api["paths"]["/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/Book"}
+    assert deref(src, body)["required"] == ["title"]
+    line, column = src.locate(src.api_pointer("/components/schemas/Book/required"))
+    assert path.read_text().splitlines()[line - 1][column - 1 :].startswith("required: [title]")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import doctest
 import importlib
 
 import pytest
 
+from apigw_migrate.load import source_from_document
 from apigw_migrate.transforms import ConvertOptions
-from apigw_migrate.transforms.authorizers import cognito_issuer
+from apigw_migrate.transforms.authorizers import authorizers, cognito_issuer
+from apigw_migrate.transforms.cleanup import cleanup
 from apigw_migrate.transforms.context import Context
+from apigw_migrate.transforms.cors import cors
 from apigw_migrate.transforms.integrations import integrations
 from apigw_migrate.transforms.parameters import parameters
+from apigw_migrate.transforms.stage import stage
 
 MODULES = [
     "context", "normalize", "routes", "integrations", "parameters", "authorizers", "cors", "stage", "cleanup", "validate", "http_rules",
+    "iac",
 ]  # fmt: skip
 
 
@@ -27,7 +33,7 @@ def test_module_doctests_pass(name: str) -> None:
 
 def test_pass_modules_have_a_doctest_example() -> None:
     for name in MODULES:
-        if name in ("http_rules",):
+        if name == "http_rules":
             continue
         module = importlib.import_module(f"apigw_migrate.transforms.{name}")
         finder = doctest.DocTestFinder()
@@ -106,11 +112,97 @@ def test_uri_variable_renamed_after_the_route_variable_is_reported_U() -> None:
 
 def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
     # HTTP API CORS refuses allowCredentials with the origin '*' [U]; browsers never honoured the pair.
-    from apigw_migrate.transforms.cors import cors
-
     mock = {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
         "method.response.header.Access-Control-Allow-Origin": "'*'",
         "method.response.header.Access-Control-Allow-Credentials": "'true'"}}}}  # fmt: skip
     out, findings = cors({"paths": {"/a": {"get": {}, "options": {"x-amazon-apigateway-integration": mock}}}}, Context())
     assert out["x-amazon-apigateway-cors"] == {"allowOrigins": ["*"]}
     assert "AGW502" in [f.rule for f in findings]
+
+
+LAMBDA_URI = "arn:aws:apigateway:r:lambda:path/2015-03-31/functions/arn:aws:lambda:r:1:function:f/invocations"
+
+
+def test_parameter_mapping_is_kept_on_a_lambda_proxy_integration_U() -> None:
+    # Whether HTTP APIs apply mappings on a Lambda proxy integration is [U]: they are kept, with a note.
+    doc = _op({"type": "AWS_PROXY", "uri": LAMBDA_URI, "requestParameters": {
+        "integration.request.header.X-Tenant": "method.request.header.X-Org"}})  # fmt: skip
+    ctx = Context()
+    out, findings = parameters(doc, ctx)
+    integ = out["paths"]["/users/{id}"]["get"]["x-amazon-apigateway-integration"]
+    assert integ["requestParameters"] == {"overwrite:header.X-Tenant": "$request.header.X-Org"} and findings == []
+    assert any("Lambda proxy" in n and "[U]" in n for n in ctx.notes)
+
+
+def test_greedy_route_with_an_authorizer_gets_an_unauthenticated_options_route_U() -> None:
+    # AWS says to add the OPTIONS route; whether its integration then sees the preflights is [U].
+    integ = {"type": "HTTP_PROXY", "uri": "https://b.example.com/{proxy}", "payloadFormatVersion": "1.0"}
+    doc = {"x-amazon-apigateway-cors": {"allowOrigins": ["https://app.example.com"]}, "paths": {"/{proxy+}": {
+        "x-amazon-apigateway-any-method": {"security": [{"auth": []}], "x-amazon-apigateway-integration": integ}}}}  # fmt: skip
+    out, findings = cors(doc, Context())
+    twin = out["paths"]["/{proxy+}"]["options"]
+    assert twin["security"] == [] and twin["x-amazon-apigateway-integration"] == integ
+    (greedy,) = [f for f in findings if f.rule == "AGW504"]
+    assert greedy.routes == ("ANY /{proxy+}", "OPTIONS /{proxy+}") and "[U]" in greedy.message
+
+
+def test_method_settings_keyed_any_apply_to_the_any_route_U() -> None:
+    # REST's methodSettings key for an ANY method is [U]: `…/ANY` is taken to name the ANY route.
+    bundle = {
+        "apiVersion": "apigw-migrate/v1", "kind": "RestApiBundle", "metadata": {"restApiId": "a1", "stage": "prod", "exportedVia": "file"},
+        "openapi": {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {"/items": {
+            "get": {"x-amazon-apigateway-integration": {"type": "AWS_PROXY", "uri": LAMBDA_URI}},
+            "x-amazon-apigateway-any-method": {"x-amazon-apigateway-integration": {"type": "AWS_PROXY", "uri": LAMBDA_URI}}}}},
+        "stage": {"stageName": "prod", "methodSettings": {"~1items/ANY": {"throttlingBurstLimit": 7}}},
+    }  # fmt: skip
+    src = source_from_document(bundle, "bundle.json")
+    ctx = Context(src=src)
+    stage(copy.deepcopy(src.api), ctx)
+    assert ctx.stage["RouteSettings"] == {"ANY /items": {"ThrottlingBurstLimit": 7}}
+
+
+def test_binary_media_types_are_left_out_with_a_warning_U() -> None:
+    # That HTTP APIs have no binary-media-types setting is [U]; the extension goes, with AGW107.
+    out, findings = cleanup({"openapi": "3.0.1", "x-amazon-apigateway-binary-media-types": ["image/png"], "paths": {}}, Context())
+    assert "x-amazon-apigateway-binary-media-types" not in out
+    assert [(f.rule, f.severity.value) for f in findings] == [("AGW107", "warning")]
+
+
+def _request_authorizer(**auth: object) -> dict:
+    scheme = {"type": "apiKey", "name": "Authorization", "in": "header",
+              "x-amazon-apigateway-authorizer": {"type": "request", "authorizerUri": LAMBDA_URI, **auth}}  # fmt: skip
+    return {"components": {"securitySchemes": {"auth": scheme}}, "paths": {"/a": {"get": {"security": [{"auth": []}]}}}}
+
+
+def test_request_authorizer_without_identity_sources_has_no_identity_source_U() -> None:
+    # Whether HTTP import wants an empty identitySource rather than none is [U]; none is written.
+    out, _ = authorizers(_request_authorizer(authorizerResultTtlInSeconds=0), Context())
+    auth = out["components"]["securitySchemes"]["auth"]["x-amazon-apigateway-authorizer"]
+    assert "identitySource" not in auth and auth["authorizerPayloadFormatVersion"] == "1.0"
+
+
+def test_authorizer_cache_ttl_is_written_out_when_rest_left_it_unset_U() -> None:
+    # The HTTP default TTL is [U]: REST's default, 300 s, is written so the caching stays the same.
+    out, findings = authorizers(_request_authorizer(identitySource="method.request.header.Authorization"), Context())
+    auth = out["components"]["securitySchemes"]["auth"]["x-amazon-apigateway-authorizer"]
+    assert auth["authorizerResultTtlInSeconds"] == 300 and auth["identitySource"] == "$request.header.Authorization"
+    assert "AGW208" in [f.rule for f in findings]
+
+
+def test_iam_auth_extension_becomes_a_sigv4_requirement_U() -> None:
+    # Whether HTTP import reads x-amazon-apigateway-auth is [U]: IAM is written as a sigv4 scheme instead.
+    doc = {"paths": {"/a": {"get": {"x-amazon-apigateway-auth": {"type": "AWS_IAM"}}}}}
+    out, _ = authorizers(doc, Context())
+    op = out["paths"]["/a"]["get"]
+    assert op == {"security": [{"sigv4": []}]}
+    assert out["components"]["securitySchemes"]["sigv4"]["x-amazon-apigateway-authtype"] == "awsSigv4"
+
+
+def test_vpc_link_integration_is_kept_as_written_with_a_warning_U() -> None:
+    # Whether HTTP import takes the REST API's link id is [U]: the route is not blocked, AGW311 says what to change.
+    integ = {"type": "http_proxy", "uri": "http://nlb.example.com/a", "connectionType": "VPC_LINK", "connectionId": "v1link"}
+    ctx = Context()
+    out, findings = integrations({"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integ}}}}, ctx)
+    written = out["paths"]["/a"]["get"]["x-amazon-apigateway-integration"]
+    assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY"
+    assert [f.rule for f in findings] == ["AGW311"] and "[U]" in findings[0].message and ctx.blocked == {}

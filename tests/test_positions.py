@@ -82,7 +82,7 @@ def test_json_and_yaml_agree_on_which_pointers_exist() -> None:
     json_table = json_positions(JSON_TEXT)
     yaml_parsed = parse(YAML_TEXT, "x.yaml")
     # Every node of the document has a place in both tables.
-    assert set(json_table) - {""} == set(yaml_parsed.positions._get_table())
+    assert set(json_table) - {""} == set(yaml_parsed.positions._table)
 
 
 def test_locate_falls_back_to_the_nearest_ancestor() -> None:
@@ -90,20 +90,6 @@ def test_locate_falls_back_to_the_nearest_ancestor() -> None:
     assert index.locate("/paths/~1books~1{id}/get/responses/200") == (5, 7)
     assert index.exact("/paths/~1books~1{id}/get/responses/200") is None
     assert index.locate("/nothing/here") == (1, 1)
-
-
-def test_json_table_is_built_lazily() -> None:
-    calls = []
-
-    def builder() -> dict:
-        calls.append(1)
-        return {"": (1, 1)}
-
-    index = PositionIndex(builder=builder)
-    assert calls == []
-    index.locate("/a")
-    index.locate("/b")
-    assert calls == [1]
 
 
 def test_duplicate_key_position() -> None:

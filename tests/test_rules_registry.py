@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+
 import apigw_migrate.checks as checks
-from apigw_migrate.checks import ALL_RULES, AREA_MODULES, RULES_BY_ID, get_rule
+from apigw_migrate.checks import ALL_RULES, RULES_BY_ID, get_rule
 from apigw_migrate.checks.rule import Rule
 from apigw_migrate.findings import Severity
 
@@ -54,14 +56,16 @@ def _module_rules() -> dict[str, list[Rule]]:
 def test_every_rule_defined_in_a_module_is_registered():
     registered = {id(r) for r in ALL_RULES}
     for module, rules in _module_rules().items():
-        assert module in AREA_MODULES, module
         for r in rules:
             assert id(r) in registered, f"{r.id} in {module} is not in ALL_RULES"
 
 
-def test_ids_are_unique():
-    ids = [r.id for r in ALL_RULES]
-    assert len(ids) == len(set(ids))
+def test_the_registry_refuses_a_duplicate_id(monkeypatch):
+    # The registry is built at import, so an import that succeeds already proves today's ids unique;
+    # this checks that the guard itself works.
+    monkeypatch.setattr(checks, "ALL_RULES", (*ALL_RULES, ALL_RULES[0]))
+    with pytest.raises(RuntimeError, match=f"duplicate rule id {ALL_RULES[0].id}"):
+        checks._registry()
 
 
 def test_every_catalog_id_exists_with_its_name_and_severity():
@@ -84,8 +88,6 @@ def test_rule_texts_follow_the_conventions():
 
 
 def test_get_rule_unknown_id():
-    import pytest
-
     with pytest.raises(KeyError):
         get_rule("AGW999")
     assert set(CATALOG) <= set(RULES_BY_ID)

@@ -27,7 +27,8 @@ class ConvertOptions:
     jwt_audiences: tuple[str, ...] = ()  # audiences for JWT authorizers made from Cognito ones
     on_blocked: str = "fail"  # "fail": blocked routes make convert exit 1; "skip": leave them out, listed
     stage_name: str = "$default"
-    route_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # route key → {"payloadFormatVersion": "2.0", ...}
+    # route key → {"payloadFormatVersion": "2.0", "jwtAudience": ["client-id", ...]}, either key optional
+    route_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     # What check sets aside, convert sets aside too (see `split_ignored`): rule id prefixes, and the
     # config's `ignore-at` entries (`apigw_migrate.config.IgnoreAt`: rule + pointer glob).
     ignore: tuple[str, ...] = ()
@@ -197,6 +198,6 @@ def check_options(options: ConvertOptions) -> None:
     if options.on_blocked not in ON_BLOCKED:
         raise UsageError(f"--on-blocked must be fail or skip, not {options.on_blocked!r}")
     for route, override in options.route_overrides.items():
-        version = override.get("payloadFormatVersion", override.get("payload-format"))
+        version = override.get("payloadFormatVersion")
         if version is not None and str(version) not in VALID_PAYLOAD_FORMATS:
             raise UsageError(f"route {route!r}: payload-format must be 1.0 or 2.0, not {version!r}")

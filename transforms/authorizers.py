@@ -21,18 +21,15 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import AUTHORIZER, scheme_kind
 from apigw_migrate.transforms.context import Context, Op, map_text, operations, protect, restore, text_of
+from apigw_migrate.transforms.parameters import translate_source
 
 AUTH = "x-amazon-apigateway-auth"
 SIGV4_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
 REST_DEFAULT_TTL = 300
 _UNUSED = "no route uses it, so it was left out"
 _COGNITO_ARN = re.compile(r"^arn:[^:]*:cognito-idp:([^:]+):[^:]*:userpool/(.+)$")
-_IDENTITY = (
-    (re.compile(r"^method\.request\.header\.(.+)$"), "$request.header.{}"),
-    (re.compile(r"^method\.request\.querystring\.(.+)$"), "$request.querystring.{}"),
-    (re.compile(r"^stageVariables\.(.+)$"), "$stageVariables.{}"),
-    (re.compile(r"^context\.(.+)$"), "$context.{}"),
-)
+# What a REST authorizer may read its identity from (a subset of the mapping sources).
+_IDENTITY_SOURCES = ("method.request.header.", "method.request.querystring.", "stageVariables.", "context.")
 
 
 def translate_identity(source: str) -> str | None:
@@ -44,11 +41,7 @@ def translate_identity(source: str) -> str | None:
     s = source.strip()
     if s.startswith("$"):
         return s
-    for pattern, template in _IDENTITY:
-        m = pattern.match(s)
-        if m:
-            return template.format(m.group(1))
-    return None
+    return translate_source(s) if s.startswith(_IDENTITY_SOURCES) else None
 
 
 def cognito_issuer(arn: Any) -> Any:
@@ -124,6 +117,8 @@ def authorizers(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     key_routes: list[Op] = []
     for o in operations(doc):
         reqs = effective[o.route]
+        # Whether HTTP import reads x-amazon-apigateway-auth is [U] (fact sheet §2.2): IAM is said with
+        # the sigv4 scheme HTTP APIs document instead, and the extension goes.
         auth = o.op.pop(AUTH, None)
         auth_type = str(auth.get("type", "")).upper() if isinstance(auth, dict) else ""
         if auth_type == "AWS_IAM":
@@ -216,11 +211,14 @@ def _ttl(auth: dict) -> Any:
 
 def _lambda_common(auth: dict, identity: str | None) -> dict:
     out: dict[str, Any] = {"type": "request"}
+    # Without identity sources the key is left out: whether HTTP import then wants an empty string instead
+    # is [U] (fact sheet appendix, identitySource).
     if identity:
         out["identitySource"] = identity
     for key in ("authorizerUri", "authorizerCredentials"):
         if key in auth:
             out[key] = auth[key]
+    # The HTTP default TTL is [U] (fact sheet §2.4): the REST value, or REST's default, is written out.
     out["authorizerResultTtlInSeconds"] = _ttl(auth)
     out["authorizerPayloadFormatVersion"] = "1.0"
     return out
@@ -310,30 +308,22 @@ def _cognito(name: str, scheme: dict, ptr: str, routes: list[str], ctx: Context,
     issuer = cognito_issuer(arns[0]) if arns else None
     if issuer is None:
         shown = arns[0] if arns else "(none)"
-        f = ctx.finding(
-            "AGW204",
+        return _unconvertible(
             jp.join(ptr, "providerARNs"),
-            f"Cognito authorizer {name!r}: no JWT issuer can be derived from the provider ARN {shown!r}; "
-            + (_UNUSED if not routes else "the routes that use it cannot move until the ARN is a user pool ARN "
-               "(arn:aws:cognito-idp:<region>:<account>:userpool/<id>)"),
-            routes=routes,
-            severity=Severity.BLOCKER if routes else Severity.WARNING,
-        )
-        findings.append(f)
-        return f
+            f"Cognito authorizer {name!r}: no JWT issuer can be derived from the provider ARN {shown!r}",
+            "the routes that use it cannot move until the ARN is a user pool ARN "
+            "(arn:aws:cognito-idp:<region>:<account>:userpool/<id>)",
+            routes, ctx, findings,
+        )  # fmt: skip
     audience, origin = _audience(arns[0], routes, ctx)
     if not audience:
-        f = ctx.finding(
-            "AGW204",
+        return _unconvertible(
             ptr,
-            f"Cognito authorizer {name!r}: a JWT authorizer needs the app client ids as audience and none is known; "
-            + (_UNUSED if not routes else "pass --jwt-audience, export a bundle that lists the pool's app clients, or set "
-               "jwt-audience for its routes in the config"),
-            routes=routes,
-            severity=Severity.BLOCKER if routes else Severity.WARNING,
-        )
-        findings.append(f)
-        return f
+            f"Cognito authorizer {name!r}: a JWT authorizer needs the app client ids as audience and none is known",
+            "pass --jwt-audience, export a bundle that lists the pool's app clients, or set jwt-audience for its "
+            "routes in the config",
+            routes, ctx, findings,
+        )  # fmt: skip
     if len(arns) > 1:
         others = ", ".join(str(text_of(a) or a) for a in arns[1:])
         findings.append(
@@ -378,6 +368,19 @@ def _cognito(name: str, scheme: dict, ptr: str, routes: list[str], ctx: Context,
     return None
 
 
+def _unconvertible(ptr: str, problem: str, fix: str, routes: list[str], ctx: Context, findings: list[Finding]) -> Finding:
+    """The AGW204 finding for a Cognito authorizer that cannot become a JWT one: a blocker when routes use it."""
+    f = ctx.finding(
+        "AGW204",
+        ptr,
+        f"{problem}; {fix if routes else _UNUSED}",
+        routes=routes,
+        severity=Severity.BLOCKER if routes else Severity.WARNING,
+    )
+    findings.append(f)
+    return f
+
+
 def _audience(arn: Any, routes: list[str], ctx: Context) -> tuple[list[str], str]:
     if ctx.options.jwt_audiences:
         return list(ctx.options.jwt_audiences), "from --jwt-audience"
@@ -389,8 +392,7 @@ def _audience(arn: Any, routes: list[str], ctx: Context) -> tuple[list[str], str
     configured: list[str] = []
     for route in routes:
         override = ctx.options.route_overrides.get(route) or {}
-        for key in ("jwtAudience", "jwt-audience"):
-            for value in override.get(key) or ():
-                if value not in configured:
-                    configured.append(str(value))
+        for value in override.get("jwtAudience") or ():
+            if str(value) not in configured:
+                configured.append(str(value))
     return configured, "from the config file"

@@ -4,7 +4,8 @@ Removes the blocked routes, the REST-only root extensions (fact sheet §3 table)
 REST-only integration properties (templates and responses of proxy integrations, passthrough behaviour,
 content handling, cache keys, `insecureSkipVerification`), authorizer leftovers, API-key schemes and
 apigw-migrate's own `x-apigw-migrate-*` markers. Each removal that took a behaviour away has its finding;
-the others are listed by `--explain`. Sets `openapi: 3.0.1` and `x-amazon-apigateway-importexport-version`.
+the others are listed by `--explain`. Request body schemas stay, as documentation only (AGW703). Sets
+`openapi: 3.0.1` and `x-amazon-apigateway-importexport-version`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, AUTHTYPE, content_handling_matters, declared_binary_media_types, scheme_kind
-from apigw_migrate.transforms.context import Context, Op, integration_type, operations, remove_operation
+from apigw_migrate.transforms.context import ENDPOINT_CONFIGURATION, Context, Op, integration_type, operations, remove_operation
 from apigw_migrate.transforms.integrations import PASSTHROUGH_TEMPLATES
 from apigw_migrate.transforms.parameters import rest_type
-from apigw_migrate.transforms.routes import ENDPOINT_CONFIGURATION
 
 IMPORT_EXPORT_VERSION = "x-amazon-apigateway-importexport-version"
 VALIDATOR = "x-amazon-apigateway-request-validator"
+# That HTTP APIs have no binary-media-types setting is [U] (fact sheet §2.2): it is left out with AGW107.
 ROOT_EXTENSIONS: dict[str, tuple[str | None, str]] = {
     "x-amazon-apigateway-binary-media-types": ("AGW107", "binary media types {value} left out: HTTP APIs have no such setting; Lambda 2.0 responses say isBase64Encoded themselves"),
     "x-amazon-apigateway-minimum-compression-size": ("AGW108", "minimum compression size {value} left out: HTTP APIs do not compress responses"),

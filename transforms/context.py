@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from apigw_migrate.transforms.http_rules import Violation
 
 OPERATION_KEYS = HTTP_METHODS + (ANY_METHOD,)
+ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
+# What an operation without responses gets: OpenAPI requires at least one.
+DEFAULT_RESPONSE = {"default": {"description": "Default response"}}
 
 
 @dataclass
@@ -139,6 +142,15 @@ def operations(doc: dict) -> Iterator[Op]:
                 yield Op(path, method, op)
 
 
+def path_variables(path: str) -> list[str]:
+    """The variable names of a route path, a greedy one without its '+'.
+
+    >>> path_variables("/a/{id}/{proxy+}")
+    ['id', 'proxy']
+    """
+    return re.findall(r"\{([^{}+]+)\+?\}", path)
+
+
 def remove_operation(doc: dict, o: Op) -> None:
     """Delete one operation, and its path when no operation is left there."""
     item = doc["paths"][o.path]
@@ -177,6 +189,48 @@ def text_of(value: Any) -> str | None:
         if isinstance(sub, list) and sub and isinstance(sub[0], str):
             return sub[0]
     return None
+
+
+def joined_as_sub(value: Any) -> Any:
+    """An ``Fn::Join`` with an empty delimiter, as the ``Fn::Sub`` it is equivalent to (else unchanged).
+
+    >>> joined_as_sub({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":x/", {"Fn::GetAtt": ["Fn", "Arn"]}]]})
+    {'Fn::Sub': 'arn:${AWS::Partition}:x/${Fn.Arn}'}
+    """
+    if not (isinstance(value, dict) and len(value) == 1 and "Fn::Join" in value):
+        return value
+    args = value["Fn::Join"]
+    if not (isinstance(args, list) and len(args) == 2 and args[0] == "" and isinstance(args[1], list)):
+        return value
+    parts = []
+    for part in args[1]:
+        if isinstance(part, str):
+            parts.append(part)
+        elif isinstance(part, dict) and list(part) == ["Ref"] and isinstance(part["Ref"], str):
+            parts.append("${" + part["Ref"] + "}")
+        elif isinstance(part, dict) and list(part) == ["Fn::GetAtt"]:
+            att = part["Fn::GetAtt"]
+            name = ".".join(att) if isinstance(att, list) else att
+            if not isinstance(name, str):
+                return value
+            parts.append("${" + name + "}")
+        else:
+            return value
+    return {"Fn::Sub": "".join(parts)}
+
+
+def as_int(value: Any) -> int | None:
+    """An integer setting as a number; None for an intrinsic, a placeholder or anything else not an integer.
+
+    >>> as_int("29000"), as_int({"Ref": "Timeout"}), as_int(True)
+    (29000, None, None)
+    """
+    if isinstance(value, bool) or is_intrinsic(value):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def map_text(value: Any, fn: Callable[[str], str | None]) -> Any:

@@ -3,12 +3,12 @@
 REST answers preflights with a MOCK OPTIONS method per resource whose integration response sets static
 `Access-Control-*` headers. HTTP APIs answer preflights themselves once `x-amazon-apigateway-cors` is set,
 so the static values of every such method are merged (union of origins, methods and headers; the
-largest max-age; credentials if any path allowed them) and the OPTIONS routes are removed (the `routes`
-pass leaves them alone for this). Origins that were computed in VTL, or that differed per path, cannot be
-carried exactly: the union is written and a warning says so. With the configuration in place HTTP APIs
-replace the CORS headers proxy backends send, which every proxy route is warned about. A greedy route with
-an authorizer would also catch the preflights, so it gets an unauthenticated `OPTIONS` twin on the same
-backend.
+largest max-age; credentials if any path allowed them) and the OPTIONS routes are removed (the
+`integrations` pass leaves them alone for this). Origins that were computed in VTL, or that differed per
+path, cannot be carried exactly: the union is written and a warning says so. With the configuration in
+place HTTP APIs replace the CORS headers proxy backends send, which every proxy route is warned about. A
+greedy route with an authorizer would also catch the preflights, so it gets an unauthenticated `OPTIONS`
+twin on the same backend.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
-from apigw_migrate.transforms.context import Context, Op, integration_type, operations, remove_operation
+from apigw_migrate.transforms.context import DEFAULT_RESPONSE, Context, Op, integration_type, operations, remove_operation
 
 CORS = "x-amazon-apigateway-cors"
 _HEADER = "method.response.header."
@@ -76,14 +76,17 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
         if computed:
             dynamic.append(o)
         for field, value in values.items():
-            if field in ("maxAge",):
+            if field == "maxAge":
                 config[field] = max(int(config.get(field, -1)), int(value))
             elif field == "allowCredentials":
                 config[field] = bool(config.get(field)) or value
             else:
                 merged = list(config.get(field, []))
                 seen = {m.lower() for m in merged}
-                merged += [v for v in value if v.lower() not in seen and not seen.add(v.lower())]  # type: ignore[func-returns-value]
+                for v in value:
+                    if v.lower() not in seen:
+                        seen.add(v.lower())
+                        merged.append(v)
                 config[field] = merged
         if "allowOrigins" in values:
             origins_by_path[o.path] = tuple(values["allowOrigins"])
@@ -216,13 +219,15 @@ def _greedy_with_authorizer(doc: dict, ctx: Context, findings: list[Finding]) ->
                 continue
             what = f"kept {route} as it is; make sure it has no authorizer"
         else:
-            twin: dict[str, Any] = {"responses": copy.deepcopy(o.op.get("responses") or {"default": {"description": "Default response"}})}
+            twin: dict[str, Any] = {"responses": copy.deepcopy(o.op.get("responses") or DEFAULT_RESPONSE)}
             if o.op.get("parameters"):
                 twin["parameters"] = copy.deepcopy(o.op["parameters"])
             twin["security"] = []
             if INTEGRATION in o.op:
                 twin[INTEGRATION] = copy.deepcopy(o.op[INTEGRATION])
             item["options"] = twin
+            # The fact sheet (§8) says to add such a route; whether its integration is then invoked for
+            # preflights CORS already answers is [U]: the finding says the backend may receive them.
             what = f"added {route} with no authorizer, integrated like {o.route}: the backend now receives the preflights [U]"
             ctx.note(f"added {route} (unauthenticated preflights)")
         findings.append(

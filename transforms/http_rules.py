@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.openapi import AUTHORIZER, route_path_problem
-from apigw_migrate.transforms.context import Op, integration_type, is_intrinsic, operations
+from apigw_migrate.openapi import AUTHORIZER, CORS_HEADER_FIELDS, route_path_problem
+from apigw_migrate.transforms.context import OPERATION_KEYS, Op, as_int, integration_type, operations
+from apigw_migrate.transforms.cors import CORS
 
 MAX_ROUTES = 300
 MAX_AUTHORIZERS = 10
@@ -26,8 +27,9 @@ REST_ONLY_INTEGRATION = ("requestTemplates", "responses", "passthroughBehavior",
                          "responseTransferMode", "integrationTarget")  # fmt: skip
 REST_ONLY_AUTHORIZER = ("providerARNs", "identityValidationExpression")
 _PATH_ITEM_KEYS = ("summary", "description", "servers", "parameters")
-CORS = "x-amazon-apigateway-cors"
-CORS_FIELDS = ("allowOrigins", "allowCredentials", "exposeHeaders", "maxAge", "allowMethods", "allowHeaders")
+# HTTP API routes have no TRACE method.
+ROUTE_METHODS = tuple(m for m in OPERATION_KEYS if m != "trace")
+CORS_FIELDS = tuple(CORS_HEADER_FIELDS.values())
 MAX_AUDIENCES = 50
 # HTTP API parameter mapping keys (fact sheet §4.1): request and, per status code, response.
 _REQUEST_MAPPING = re.compile(r"^(?:(?:append|overwrite|remove):(?:header|querystring)\.\S+|overwrite:path)$")
@@ -75,7 +77,7 @@ def route_keys(doc: dict) -> Iterator[Violation]:
         if not isinstance(item, dict):
             continue
         for key in item:
-            if key.lower() not in ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method") and key not in _PATH_ITEM_KEYS and not key.startswith("x-"):
+            if key.lower() not in ROUTE_METHODS and key not in _PATH_ITEM_KEYS and not key.startswith("x-"):
                 yield Violation("route_keys", f"{path}: {key!r} is not an HTTP API route method", jp.join("/paths", path, key))
 
 
@@ -109,20 +111,10 @@ def subtype_integrations(doc: dict) -> Iterator[Violation]:
                     yield Violation("subtype_integrations", f"{o.route}: {integ['integrationSubtype']} without {key}", o.integration_pointer)
 
 
-def _int(value: Any) -> int | None:
-    """An integer setting as a number; None for an intrinsic or placeholder the validators cannot see into."""
-    if isinstance(value, bool) or is_intrinsic(value):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def integration_settings(doc: dict) -> Iterator[Violation]:
     """timeoutInMillis within 50–30000 and tlsConfig holding only serverNameToVerify (BC2 `Integration`)."""
     for o, integ in _integrations(doc):
-        timeout = _int(integ.get("timeoutInMillis"))
+        timeout = as_int(integ.get("timeoutInMillis"))
         if "timeoutInMillis" in integ and timeout is not None and not 50 <= timeout <= 30000:
             yield Violation("integration_settings", f"{o.route}: timeoutInMillis {timeout} is outside 50–30000",
                             jp.join(o.integration_pointer, "timeoutInMillis"))  # fmt: skip
@@ -217,7 +209,7 @@ def request_authorizers(doc: dict) -> Iterator[Violation]:
             yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: authorizerPayloadFormatVersion {version!r}", ptr)
         if auth.get("enableSimpleResponses") and version != "2.0":
             yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: simple responses need payload format 2.0", ptr)
-        ttl = _int(auth.get("authorizerResultTtlInSeconds"))
+        ttl = as_int(auth.get("authorizerResultTtlInSeconds"))
         if ttl is not None and not 0 <= ttl <= 3600:
             yield Violation("request_authorizers", f"REQUEST authorizer {name!r}: authorizerResultTtlInSeconds {ttl} is outside 0–3600", ptr)
         elif ttl and not auth.get("identitySource"):
@@ -234,7 +226,7 @@ def cors_configuration(doc: dict) -> Iterator[Violation]:
         return
     for key in sorted(set(cors) - set(CORS_FIELDS)):
         yield Violation("cors_configuration", f"x-amazon-apigateway-cors has no field {key!r}", jp.join("/" + CORS, key))
-    age = _int(cors.get("maxAge"))
+    age = as_int(cors.get("maxAge"))
     if "maxAge" in cors and age is not None and not -1 <= age <= 86400:
         yield Violation("cors_configuration", f"maxAge {age} is outside −1–86400", jp.join("/" + CORS, "maxAge"))
     if cors.get("allowCredentials") is True and "*" in (cors.get("allowOrigins") or []):

@@ -27,8 +27,10 @@ import re
 from typing import Any, Iterator
 
 from apigw_migrate.errors import UsageError
-from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
+from apigw_migrate.openapi import ANY_METHOD
 from apigw_migrate.transforms import ConvertResult, LambdaUse
+from apigw_migrate.transforms.context import is_intrinsic, operations
+from apigw_migrate.transforms.stage import lambda_function
 
 FORMATS = ("cloudformation", "sam")
 API = "HttpApi"
@@ -57,7 +59,6 @@ HTTP_STAGE_FIELDS = (
 # variables on import): never template placeholders.
 _GATEWAY_VARIABLE = re.compile(r"^(stageVariables|request|response|context)\.|^AWS::")
 _DOLLAR_BRACE = re.compile(r"(\$?)\$\{([^{}]*)\}")
-# The region and partition may be `${AWS::Region}`-style variables, which hold colons.
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _PSEUDO = "AWS::"
 
@@ -272,7 +273,7 @@ class _Builder:
 
         `${HttpApi}/*` matches every stage, method and path, and also the `$default` route, whose
         ARN is `{apiId}/{stage}/$default` with no method/path pair (fact sheet §15): a REST-style
-        `/*/*/*` pattern would miss it. Lambda compares with StringLike, where `*` spans slashes.
+        `/*/*/*` pattern would miss it [U]. Lambda compares with StringLike, where `*` spans slashes.
         """
         grouped: dict[str, tuple[Any, set[str]]] = {}
         for use in self.result.lambda_functions:
@@ -299,7 +300,8 @@ class _Builder:
 
     def _function_reference(self, use: LambdaUse, stage_variables: dict) -> Any:
         """The function as a FunctionName value: ARN string, intrinsic, or a Parameter."""
-        function = _canonical(_strip_invocation_uri(use.function))
+        # A hand-built result may still give the integration uri: the permission needs the function in it.
+        function = _canonical(lambda_function(use.function) or use.function)
         if not isinstance(function, str):
             return function
         if _STAGE_VARIABLE.search(function):
@@ -360,7 +362,7 @@ class _Builder:
 
     def _terraform_placeholders(self, node: Any) -> Any:
         if isinstance(node, dict):
-            if _is_intrinsic(node):
+            if is_intrinsic(node):
                 return node
             return {k: self._terraform_placeholders(v) for k, v in node.items()}
         if isinstance(node, list):
@@ -460,24 +462,8 @@ class _Builder:
 
 def route_keys(document: dict) -> Iterator[str]:
     """Route keys of an HTTP API document (`$default` for the `isDefaultRoute` operation)."""
-    paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        for method, op in item.items():
-            if not isinstance(op, dict):
-                continue
-            if method == "x-amazon-apigateway-any-method":
-                yield "$default" if op.get("isDefaultRoute") else f"ANY {path}"
-            elif method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
-                yield f"{method.upper()} {path}"
-
-
-def _is_intrinsic(node: Any) -> bool:
-    if not isinstance(node, dict) or len(node) != 1:
-        return False
-    key = next(iter(node))
-    return key in ("Ref", "Condition") or str(key).startswith("Fn::")
+    for o in operations(document):
+        yield "$default" if o.method == ANY_METHOD and o.op.get("isDefaultRoute") else o.route
 
 
 _OUTSIDE_REFERENCES = ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::FindInMap")
@@ -503,20 +489,6 @@ def _getatt_parts(arg: Any) -> tuple[str | None, str]:
         resource, _, attribute = arg.partition(".")
         return resource, attribute
     return None, ""
-
-
-def _strip_invocation_uri(function: Any) -> Any:
-    """A Lambda integration URI (`…:lambda:path/…/functions/ARN/invocations`) → the function ARN."""
-    if isinstance(function, str):
-        m = LAMBDA_FUNCTION_IN_URI.search(function)
-        return m.group(1) if m else function
-    if isinstance(function, dict) and list(function) == ["Fn::Sub"]:
-        arg = function["Fn::Sub"]
-        text = arg[0] if isinstance(arg, list) else arg
-        m = LAMBDA_FUNCTION_IN_URI.search(text) if isinstance(text, str) else None
-        if m:
-            return {"Fn::Sub": [m.group(1), *arg[1:]] if isinstance(arg, list) else m.group(1)}
-    return function
 
 
 def _display(text: str) -> str:

@@ -23,7 +23,18 @@ from urllib.parse import unquote_plus
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
-from apigw_migrate.transforms.context import Context, Op, integration_type, is_intrinsic, operations, protect, restore, text_of
+from apigw_migrate.transforms.context import (
+    Context,
+    Op,
+    as_int,
+    integration_type,
+    joined_as_sub,
+    operations,
+    path_variables,
+    protect,
+    restore,
+    text_of,
+)
 from apigw_migrate.transforms.cors import is_cors_preflight
 
 HTTP_TIMEOUT_MAX = 30000
@@ -138,8 +149,7 @@ def _block(ctx: Context, findings: list[Finding], o: Op, rule: str, ptr: str, me
 
 def _payload_version(o: Op, ctx: Context) -> str:
     override = ctx.options.route_overrides.get(o.route) or {}
-    version = override.get("payloadFormatVersion", override.get("payload-format", ctx.options.payload_format))
-    return str(version)
+    return str(override.get("payloadFormatVersion", ctx.options.payload_format))
 
 
 def _lambda_proxy(integ: dict, version: str) -> None:
@@ -149,11 +159,7 @@ def _lambda_proxy(integ: dict, version: str) -> None:
 
 
 def _timeout(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
-    raw = integ.get("timeoutInMillis")
-    try:
-        value = int(raw) if raw is not None and not is_intrinsic(raw) else None
-    except (TypeError, ValueError):
-        value = None
+    value = as_int(integ.get("timeoutInMillis"))
     if value is not None and value > HTTP_TIMEOUT_MAX:
         integ["timeoutInMillis"] = HTTP_TIMEOUT_MAX
         findings.append(
@@ -169,6 +175,8 @@ def _timeout(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
 def _vpc_link(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
     if str(integ.get("connectionType", "")).upper() != "VPC_LINK":
         return
+    # V1 link ids are not valid for HTTP APIs, but whether the REST API's link id can be reused as it is
+    # is [U] (fact sheet appendix): the integration is written as it was, with a warning, not blocked.
     target = integ.pop("integrationTarget", None)
     extra = f"; the REST integrationTarget {target!r} was removed (HTTP names the listener in the uri)" if target is not None else ""
     findings.append(
@@ -229,7 +237,7 @@ def _passthrough(template: Any) -> bool:
 
 
 def _aws(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
-    uri = text_of(_joined(integ.get("uri")))
+    uri = text_of(joined_as_sub(integ.get("uri")))
     if uri is not None and LAMBDA_FUNCTION_IN_URI.search(uri):
         _block(ctx, findings, o, "AGW303", jp.join(o.integration_pointer, "type"),
                f"{o.route}: Lambda non-proxy integration (type aws): the request and response go through VTL templates "
@@ -242,7 +250,7 @@ def _aws(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
         return
     region, service, style, rest = parsed
     service = _SERVICE_ALIASES.get(service, service)
-    action, params, problem = _service_call(o, integ, service, style, rest, region, uri)
+    action, params, problem = _service_call(o, integ, service, style, rest, region)
     known = SUBTYPES.get((service, action or ""))
     if known is None:
         what = f"{service} {action}" if action else service
@@ -294,30 +302,6 @@ def _aws(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
     ctx.note(f"{o.route}: aws {service} {action} → AWS_PROXY {subtype}")
 
 
-def _joined(value: Any) -> Any:
-    """An ``Fn::Join`` with an empty delimiter, as the ``Fn::Sub`` it is equivalent to (else unchanged)."""
-    if not (isinstance(value, dict) and len(value) == 1 and "Fn::Join" in value):
-        return value
-    args = value["Fn::Join"]
-    if not (isinstance(args, list) and len(args) == 2 and args[0] == "" and isinstance(args[1], list)):
-        return value
-    parts = []
-    for part in args[1]:
-        if isinstance(part, str):
-            parts.append(part)
-        elif isinstance(part, dict) and list(part) == ["Ref"] and isinstance(part["Ref"], str):
-            parts.append("${" + part["Ref"] + "}")
-        elif isinstance(part, dict) and list(part) == ["Fn::GetAtt"]:
-            att = part["Fn::GetAtt"]
-            name = ".".join(att) if isinstance(att, list) else att
-            if not isinstance(name, str):
-                return value
-            parts.append("${" + name + "}")
-        else:
-            return value
-    return {"Fn::Sub": "".join(parts)}
-
-
 def _parse_aws_uri(uri: str) -> tuple[str, str, str, str] | None:
     protected, found = protect(uri)
     m = _AWS_URI.match(protected)
@@ -327,9 +311,7 @@ def _parse_aws_uri(uri: str) -> tuple[str, str, str, str] | None:
     return restore(region, found), restore(service, found).lower(), style, restore(rest, found)
 
 
-def _service_call(
-    o: Op, integ: dict, service: str, style: str, rest: str, region: str, uri: str
-) -> tuple[str | None, dict[str, Any], str | None]:
+def _service_call(o: Op, integ: dict, service: str, style: str, rest: str, region: str) -> tuple[str | None, dict[str, Any], str | None]:
     """(action, service parameters, why they cannot be derived or None)."""
     templates = {k: v for k, v in (integ.get("requestTemplates") or {}).items() if v is not None}
     template_value = templates.get("application/json", next(iter(templates.values()), None)) if templates else None
@@ -374,6 +356,8 @@ def _service_call(
                 body = entries[0]
             params.update(body)
     names = {n.lower(): n for _, required, optional in SUBTYPES.values() for n in required + optional}
+    # Inside an Fn::Sub (the template's or the uri's) a ${…} is a CloudFormation variable: keep it one.
+    in_sub = wrapped or isinstance(joined_as_sub(integ.get("uri")), dict)
     out: dict[str, Any] = {}
     for key, value in params.items():
         name = names.get(key.lower(), key)
@@ -381,8 +365,6 @@ def _service_call(
         if translated is None:
             problem = problem or f"{key} = {value!r} uses VTL that HTTP parameter mapping cannot express"
             continue
-        # Inside an Fn::Sub (the template's or the uri's) a ${…} is a CloudFormation variable: keep it one.
-        in_sub = wrapped or isinstance(_joined(integ.get("uri")), dict)
         out[name] = {"Fn::Sub": translated} if in_sub and "${" in translated else translated
     return action, out, problem
 
@@ -443,7 +425,7 @@ def _parameter_locations(o: Op) -> dict[str, str]:
     for p in o.op.get("parameters") or []:
         if isinstance(p, dict) and p.get("in") in places and isinstance(p.get("name"), str):
             out.setdefault(p["name"], places[p["in"]])
-    for name in re.findall(r"\{([^{}+]+)\+?\}", o.path):
+    for name in path_variables(o.path):
         out[name] = "path"
     return out
 

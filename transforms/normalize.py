@@ -4,13 +4,13 @@ Swagger 2.0 becomes OpenAPI 3.0 (HTTP import rejects 2.0 outright): securityDefi
 components.securitySchemes, definitions → components.schemas (every `$ref` rewritten), body and formData
 parameters → requestBody, consumes/produces → media types, host/basePath/schemes → servers. References to
 other files are inlined (HTTP import cannot follow them); path items and integrations given by a local
-`$ref` are resolved; an operation without responses gets a default one (OpenAPI requires it).
+`$ref` are resolved. What OpenAPI requires and REST exports may lack is added: a default response, the
+declaration of each path variable, `info.title` and `info.version`.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import INTEGRATION
 from apigw_migrate.refs import split_ref
-from apigw_migrate.transforms.context import OPERATION_KEYS, Context, operations
+from apigw_migrate.transforms.context import DEFAULT_RESPONSE, ENDPOINT_CONFIGURATION, OPERATION_KEYS, Context, operations, path_variables
 
 _SCHEMA_KEYS = (
     "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -32,7 +32,6 @@ _REF_PREFIXES = {
     "#/parameters/": "#/components/parameters/",
     "#/responses/": "#/components/responses/",
 }
-DEFAULT_RESPONSE = {"default": {"description": "Default response"}}
 
 
 def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
@@ -68,7 +67,7 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
         if not isinstance(responses, dict) or not responses:
             o.op["responses"] = copy.deepcopy(DEFAULT_RESPONSE)
             ctx.note(f"{o.route}: added a default response (OpenAPI requires at least one)")
-        missing = [name for name in _path_variables(o.path) if name not in _declared_path_parameters(doc, o.path, o.op)]
+        missing = [name for name in path_variables(o.path) if name not in _declared_path_parameters(doc, o.path, o.op)]
         if missing:
             o.op.setdefault("parameters", []).extend(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in missing
@@ -102,9 +101,10 @@ def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
         ctx.renames["/components/schemas"] = "/definitions"
         changed = True
     for o in operations(doc):
-        consumes = _list(o.op.pop("consumes", None)) or ["application/json"]
-        if o.op.pop("produces", None) is not None:
-            changed = True
+        consumes = _list(o.op.get("consumes")) or ["application/json"]
+        for key in ("consumes", "produces"):
+            if o.op.pop(key, None) is not None:
+                changed = True
         params = o.op.get("parameters")
         if not isinstance(params, list):
             continue
@@ -117,15 +117,11 @@ def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
         if not o.op["parameters"]:
             del o.op["parameters"]
         if "requestBody" not in o.op:
-            o.op["requestBody"] = _body(o.op, bodies, consumes)
+            o.op["requestBody"] = _body(bodies, consumes)
         changed = True
     if changed:
         _rewrite_refs(doc, set())
         ctx.note("rewrote Swagger 2.0 constructs found inside the OpenAPI 3.0 document (definitions, body parameters, consumes/produces)")
-
-
-def _path_variables(path: str) -> list[str]:
-    return re.findall(r"\{([^{}+]+)\+?\}", path)
 
 
 def _declared_path_parameters(doc: dict, path: str, op: dict) -> set[str]:
@@ -157,7 +153,7 @@ def _from_swagger2(doc: dict, ctx: Context) -> dict:
         ctx.renames["/servers"] = "/basePath" if "basePath" in doc else "/host"
     components: dict[str, Any] = {}
     for key, value in doc.items():
-        if key in ("swagger", "info", "host", "basePath", "schemes", "consumes", "produces", "x-amazon-apigateway-endpoint-configuration"):
+        if key in ("swagger", "info", "host", "basePath", "schemes", "consumes", "produces", ENDPOINT_CONFIGURATION):
             continue
         if key == "definitions":
             components["schemas"] = value
@@ -167,7 +163,7 @@ def _from_swagger2(doc: dict, ctx: Context) -> dict:
             ctx.renames["/components/securitySchemes"] = "/securityDefinitions"
         elif key == "parameters":
             params = {n: _param(p) for n, p in (value or {}).items() if n not in body_params}
-            bodies = {n: _body({}, [p], consumes) for n, p in (value or {}).items() if n in body_params}
+            bodies = {n: _body([p], consumes) for n, p in (value or {}).items() if n in body_params}
             if params:
                 components["parameters"] = params
                 ctx.renames["/components/parameters"] = "/parameters"
@@ -189,7 +185,7 @@ def _from_swagger2(doc: dict, ctx: Context) -> dict:
 
 def _servers(doc: dict) -> list[dict]:
     host, base = doc.get("host"), doc.get("basePath")
-    if host is None and base is None and "x-amazon-apigateway-endpoint-configuration" not in doc:
+    if host is None and base is None and ENDPOINT_CONFIGURATION not in doc:
         return []
     schemes = _list(doc.get("schemes")) or ["https"]
     path = base if base is not None else ""
@@ -198,8 +194,8 @@ def _servers(doc: dict) -> list[dict]:
     else:
         url = path if isinstance(path, str) and path else "/"
     server: dict[str, Any] = {"url": url}
-    if "x-amazon-apigateway-endpoint-configuration" in doc:
-        server["x-amazon-apigateway-endpoint-configuration"] = doc["x-amazon-apigateway-endpoint-configuration"]
+    if ENDPOINT_CONFIGURATION in doc:
+        server[ENDPOINT_CONFIGURATION] = doc[ENDPOINT_CONFIGURATION]
     return [server]
 
 
@@ -248,7 +244,7 @@ def _operation(op: dict, consumes: list, produces: list, body_params: set[str], 
             out[key] = value
     bodies += [p for p in shared if _is_body(p, body_params)]
     if bodies:
-        out["requestBody"] = _body(op, bodies, op_consumes)
+        out["requestBody"] = _body(bodies, op_consumes)
     return out
 
 
@@ -277,7 +273,7 @@ def _param(p: Any) -> Any:
     return out
 
 
-def _body(op: dict, params: list, consumes: list) -> dict:
+def _body(params: list, consumes: list) -> dict:
     resolved = [p for p in params if isinstance(p, dict)]
     refs = [p for p in resolved if "$ref" in p]
     if refs and len(resolved) == 1:

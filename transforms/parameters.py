@@ -187,6 +187,8 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context, findings: list[Finding
         out[f"overwrite:{location}.{name}"] = translated
     if out:
         integ["requestParameters"] = out
+        # Whether HTTP APIs apply mappings on a Lambda proxy integration is [U] (fact sheet §4.1): they are
+        # kept, and the note says so.
         if kind == "aws_proxy":
             ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (HTTP support for it is [U])")
     else:

@@ -11,16 +11,10 @@ methods are left to the `cors` pass, which needs their headers.
 
 from __future__ import annotations
 
-import re
-
 from apigw_migrate import pointer as jp
-from apigw_migrate.checks import get_rule
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import route_path_problem
-from apigw_migrate.transforms.context import Context, operations
-
-_VARIABLE = re.compile(r"\{([^{}]+)\}")
-ENDPOINT_CONFIGURATION = "x-amazon-apigateway-endpoint-configuration"
+from apigw_migrate.transforms.context import ENDPOINT_CONFIGURATION, Context, operations
 
 
 def routes(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
@@ -39,8 +33,9 @@ def routes(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     for o in operations(doc):
         problem = route_path_problem(o.path)
         if problem:
-            f = get_rule("AGW803").finding(
-                ctx.pointer(jp.join("/paths", o.path)),
+            f = ctx.finding(
+                "AGW803",
+                jp.join("/paths", o.path),
                 f"{o.route}: not a valid HTTP API route ({problem}); the route cannot move as written",
                 routes=[o.route],
             )

@@ -16,13 +16,25 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, LAMBDA_FUNCTION_IN_URI
-from apigw_migrate.transforms.context import Context, integration_type, operations, protect, restore, sub_to_intrinsic, text_of
+from apigw_migrate.transforms.context import (
+    Context,
+    integration_type,
+    joined_as_sub,
+    operations,
+    protect,
+    restore,
+    sub_to_intrinsic,
+    text_of,
+)
 from apigw_migrate.transforms.parameters import rest_only_context
+
+if TYPE_CHECKING:
+    from apigw_migrate.transforms import LambdaUse
 
 _CONTEXT_VAR = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
 # REST access-log variables with a close HTTP counterpart; the others become "-".
@@ -201,7 +213,9 @@ def _log_format(fmt: Any) -> tuple[Any, list[str]]:
     return (new if isinstance(fmt, str) else {"Fn::Sub": new}), sorted(set(replaced))
 
 
-def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Context) -> None:  # type: ignore[no-untyped-def]
+def _method_settings(
+    doc: dict, rest: dict, out: dict, where: Callable[..., str], report: Callable[[str, str, str], None], ctx: Context
+) -> None:
     settings = rest.get("methodSettings")
     if not isinstance(settings, dict):
         return
@@ -227,6 +241,7 @@ def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Conte
             rekeyed.append(f"{key} → DefaultRouteSettings")
             continue
         path = jp.unescape(resource) if resource != "*" else None
+        # A key ending in /ANY is taken to name the ANY route: REST's key for an ANY method is [U] (fact sheet §11).
         matched = [
             o.route for o in routes
             if (path is None or o.path == path) and (method == "*" or o.route.split(" ", 1)[0] == method.upper())
@@ -238,8 +253,7 @@ def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Conte
             out.setdefault("RouteSettings", {}).setdefault(route, {}).update(values)
         rekeyed.append(f"{key} → {', '.join(matched)}")
     if rekeyed:
-        findings_ptr = where("methodSettings")
-        report("AGW608", findings_ptr, f"method settings re-keyed for HTTP routes: {'; '.join(rekeyed)}")
+        report("AGW608", where("methodSettings"), f"method settings re-keyed for HTTP routes: {'; '.join(rekeyed)}")
     if logging:
         report("AGW603", where("methodSettings", logging[0]),
                f"execution logging or data tracing is on ({', '.join(logging)}); HTTP APIs have access logs only")  # fmt: skip
@@ -254,12 +268,12 @@ def _method_settings(doc: dict, rest: dict, out: dict, where, report, ctx: Conte
 def lambda_function(uri: Any) -> Any:
     """The function ARN inside a Lambda invocation uri, as written; None when the uri is not one.
 
+    An intrinsic with no text to read (a ``Ref``, an ``Fn::GetAtt``) is returned as it is.
+
     >>> lambda_function({"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Books.Arn}/invocations"})
     {'Fn::GetAtt': ['Books', 'Arn']}
     """
-    from apigw_migrate.transforms.integrations import _joined
-
-    joined = _joined(uri)
+    joined = joined_as_sub(uri)
     text = text_of(joined)
     if text is None:
         return uri if isinstance(uri, dict) else None
@@ -279,7 +293,7 @@ def lambda_function(uri: Any) -> Any:
     return sub_to_intrinsic(piece)
 
 
-def _lambda_functions(doc: dict, ctx: Context) -> list:
+def _lambda_functions(doc: dict, ctx: Context) -> list["LambdaUse"]:
     from apigw_migrate.transforms import LambdaUse
 
     by_function: dict[str, tuple[Any, list[str]]] = {}

@@ -31,14 +31,16 @@ def spec_violations(doc: dict) -> list[Violation]:
     try:
         errors = list(OpenAPIV30SpecValidator(view).iter_errors())
     except Exception as e:  # noqa: BLE001 - a validator crash must read as a failed validation, not a traceback
-        return [Violation(SPEC_VALIDATOR, f"the validator could not read the document: {type(e).__name__}: {e}"[:_MAX_MESSAGE], "")]
-    out = []
-    for error in errors:
-        message = str(getattr(error, "message", error))
-        if len(message) > _MAX_MESSAGE:
-            message = message[: _MAX_MESSAGE - 1] + "…"
-        out.append(Violation(SPEC_VALIDATOR, message, jp.join("", *getattr(error, "absolute_path", ()))))
-    return out
+        return [Violation(SPEC_VALIDATOR, _short(f"the validator could not read the document: {type(e).__name__}: {e}"), "")]
+    return [
+        Violation(SPEC_VALIDATOR, _short(str(getattr(error, "message", error))), jp.join("", *getattr(error, "absolute_path", ())))
+        for error in errors
+    ]
+
+
+def _short(message: str) -> str:
+    """Validator messages can quote a whole subtree; one line of a report is enough."""
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
 def validate(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:

@@ -68,18 +68,14 @@ def check(
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
 ) -> None:
-    from apigw_migrate.checks import run_checks, unknown_ids
+    from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
     from apigw_migrate.errors import UserError
     from apigw_migrate.load import expand_inputs, load, load_all
     from apigw_migrate.render import render
 
-    select_ids = _split(select)
-    ignore_ids = _split(ignore)
-    for flag, ids in (("--select", select_ids), ("--ignore", ignore_ids)):
-        bad = unknown_ids(ids)
-        if bad:
-            raise UsageError(f"{flag} {bad[0]}: unknown rule id{_suggest(bad[0])} (see 'apigw-migrate rules')")
+    select_ids = rule_ids("--select", select)
+    ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
     threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
 
@@ -122,15 +118,16 @@ def check(
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
-def _split(values: list[str]) -> list[str]:
-    """`--select AGW2,AGW3` and repeated flags both work."""
-    return [v.strip().upper() for raw in values for v in raw.split(",") if v.strip()]
-
-
-def _suggest(rule_id: str) -> str:
+def rule_ids(flag: str, values: list[str]) -> list[str]:
+    """The rule id prefixes of a repeatable flag (`--select AGW2,AGW3` works too); UsageError for an unknown one."""
     import difflib
 
-    from apigw_migrate.checks import RULES_BY_ID
+    from apigw_migrate.checks import RULES_BY_ID, unknown_ids
 
-    close = difflib.get_close_matches(rule_id.upper(), list(RULES_BY_ID), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    ids = [v.strip().upper() for raw in values for v in raw.split(",") if v.strip()]
+    bad = unknown_ids(ids)
+    if bad:
+        close = difflib.get_close_matches(bad[0], list(RULES_BY_ID), n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"{flag} {bad[0]}: unknown rule id{hint} (see 'apigw-migrate rules')")
+    return ids

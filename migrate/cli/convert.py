@@ -85,17 +85,14 @@ def convert(
     report: Report = typer.Option(Report.text, "--report", help="How to print the findings: text (default), json or markdown."),
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); blocked routes stay blocked."),
 ) -> None:
-    from apigw_migrate.checks import unknown_ids
+    from apigw_migrate.cli.check import rule_ids
     from apigw_migrate.config import load_config
     from apigw_migrate.load import load
     from apigw_migrate.transforms import ConvertOptions
     from apigw_migrate.transforms import convert as run_convert
 
     target = _target(output)
-    ignore_ids = [i.strip().upper() for raw in ignore for i in raw.split(",") if i.strip()]
-    bad = unknown_ids(ignore_ids)
-    if bad:
-        raise UsageError(f"--ignore {bad[0]}: unknown rule id (see 'apigw-migrate rules')")
+    ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
     overrides = route_overrides(config.routes, config.path or "config")
     src = load(input_path, api=api)

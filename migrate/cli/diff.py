@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -60,7 +61,7 @@ def diff(
         text = diff_mod.render_json(result)
     elif fmt is DiffFormat.markdown:
         text = diff_mod.render_markdown(result)
-    elif output is None and _stdout_is_terminal():
+    elif output is None and sys.stdout.isatty():
         from rich.console import Console
 
         diff_mod.render_rich(result, Console())
@@ -74,9 +75,3 @@ def diff(
         output.write_text(text, encoding="utf-8")
     except OSError as e:
         raise InputError(f"cannot write: {e.strerror or e}", str(output)) from None
-
-
-def _stdout_is_terminal() -> bool:
-    import sys
-
-    return sys.stdout.isatty()
