@@ -128,9 +128,9 @@ def run_checks(
         active = rules if src.flavor == "rest" else [r for r in rules if r.id in HTTP_FLAVOR_RULES]
         kept: list[Finding] = []
         dropped: list[Finding] = []
-        inline = _InlineIgnores(src)
+        inline = InlineIgnores(src)
         for f in run_rules(src, active):
-            reason = _ignore_reason(f, ignore, ignore_at, inline)
+            reason = ignore_reason(f, ignore, ignore_at, inline)
             (dropped if reason else kept).append(replace(f, ignored_by=reason) if reason else f)
         routes = list(dict.fromkeys(_context(src).routes))
         verdicts = route_verdicts(routes, kept)
@@ -149,7 +149,7 @@ def run_checks(
     return CheckReport(apis=results)
 
 
-def _ignore_reason(f: Finding, ignore: tuple[str, ...], ignore_at: tuple[Any, ...], inline: "_InlineIgnores") -> str | None:
+def ignore_reason(f: Finding, ignore: tuple[str, ...], ignore_at: tuple[Any, ...], inline: "InlineIgnores") -> str | None:
     if ignore and f.rule.startswith(ignore):
         return "ignore"
     for entry in ignore_at:
@@ -161,7 +161,7 @@ def _ignore_reason(f: Finding, ignore: tuple[str, ...], ignore_at: tuple[Any, ..
     return None
 
 
-class _InlineIgnores:
+class InlineIgnores:
     """`x-apigw-migrate-ignore: [ids]` on any object silences those rules at and below it.
 
     Only the ancestors of each finding are looked at (memoised per pointer, each node reached

@@ -368,16 +368,23 @@ _SOURCE_PREFIXES = (
 )
 
 
-def translate_identity_source(value: str) -> str:
-    """REST identity sources (comma-separated) in HTTP spelling."""
-    out = []
-    for part in re.split(r"\s*,\s*", value.strip()):
+def translate_identity_source(value: str) -> tuple[list[str], list[str]]:
+    """REST identity sources (comma-separated) in HTTP spelling, and those that have none.
+
+    Sources already in HTTP spelling (`$request.…`) stay; the untranslatable ones are what convert drops.
+    """
+    translated, unknown = [], []
+    for part in (p for p in re.split(r"\s*,\s*", value.strip()) if p):
+        if part.startswith("$"):
+            translated.append(part)
+            continue
         for rest, http in _SOURCE_PREFIXES:
             if part.startswith(rest):
-                part = http + part[len(rest):]
+                translated.append(http + part[len(rest):])
                 break
-        out.append(part)
-    return ", ".join(p for p in out if p)
+        else:
+            unknown.append(part)
+    return translated, unknown
 
 
 @rule(
@@ -398,7 +405,10 @@ def request_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
             continue
         source = a.get("identitySource")
         if isinstance(source, str) and source.strip():
-            detail = f"identity sources become {translate_identity_source(source)}"
+            translated, unknown = translate_identity_source(source)
+            detail = f"identity sources become {', '.join(translated)}" if translated else "no identity source has an HTTP spelling"
+            if unknown:
+                detail += f"; {', '.join(unknown)} {'has' if len(unknown) == 1 else 'have'} no HTTP spelling and will be dropped"
         elif is_opaque(source):
             detail = f"identity sources set by {describe(source)} must be translated by hand"
         else:

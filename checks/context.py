@@ -21,6 +21,7 @@ from apigw_migrate.openapi import (
     ANY_METHOD,
     INTEGRATION,
     Operation,
+    is_intrinsic,
     iter_operations,
     scheme_kind,
     security_schemes,
@@ -34,11 +35,6 @@ AUTH_EXT = "x-amazon-apigateway-auth"
 
 
 # ---------------------------------------------------------------- opaque values
-
-
-def is_intrinsic(value: Any) -> bool:
-    """A CloudFormation intrinsic function (``{"Fn::If": …}``, ``{"Ref": …}``)."""
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith(("Fn::", "Ref", "Condition"))
 
 
 def is_placeholder(value: Any) -> bool:

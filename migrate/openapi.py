@@ -57,6 +57,14 @@ class Operation:
         return jp.join(self.pointer, INTEGRATION)
 
 
+def is_intrinsic(value: Any) -> bool:
+    """A CloudFormation intrinsic: a one-key mapping ``{"Ref": …}``, ``{"Condition": …}`` or ``{"Fn::…": …}``."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    key = str(next(iter(value)))
+    return key in ("Ref", "Condition") or key.startswith("Fn::")
+
+
 def route_key(method: str, path: str) -> str:
     """HTTP API spelling of a route: ``GET /books/{bookId}``, ``ANY /{proxy+}``."""
     verb = "ANY" if method == ANY_METHOD else method.upper()

@@ -436,3 +436,29 @@ def test_enhanced_tls_policies_are_flagged_as_unconfirmed_U(tmp_path):
 def test_a_mapping_into_host_is_reserved_U(tmp_path):
     findings = _findings(tmp_path, _api(_http_get({"integration.request.header.Host": "'b.example.com'"})), "AGW402")
     assert [f.pointer.rsplit("/", 1)[1] for f in findings] == ["integration.request.header.Host"]
+
+
+def test_request_authorizer_names_identity_sources_that_convert_drops(tmp_path):
+    path = tmp_path / "req.yaml"
+    path.write_text(
+        "openapi: 3.0.1\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      security: [{req: []}]\n"
+        "      responses: {}\n"
+        "components:\n"
+        "  securitySchemes:\n"
+        "    req:\n"
+        "      type: apiKey\n"
+        "      name: Unused\n"
+        "      in: header\n"
+        "      x-amazon-apigateway-authtype: custom\n"
+        "      x-amazon-apigateway-authorizer:\n"
+        "        type: request\n"
+        "        authorizerUri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations\n"
+        "        identitySource: method.request.header.X-Id, method.request.path.id\n"
+    )
+    [finding] = run_checks([load(path)], select=["AGW209"]).apis[0].findings
+    assert "identity sources become $request.header.X-Id; method.request.path.id has no HTTP spelling and will be dropped" in finding.message

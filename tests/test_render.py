@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
+
+import pytest
 
 from apigw_migrate.checks import ALL_RULES, run_checks
 from apigw_migrate.load import load
@@ -67,17 +71,32 @@ def test_markdown_lists_partial_routes_and_ignored():
     assert text.count("| ⛔ |") == 6
 
 
-def test_no_color_env_gives_plain_table_in_cli(cli, monkeypatch):
-    import sys
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
-    class Tty:
-        def isatty(self):
-            return True
 
-    monkeypatch.setattr(sys.stdout, "isatty", Tty().isatty, raising=False)
-    r = cli("check", str(DATA / "near_miss.yaml"), env={"NO_COLOR": "1"})
-    assert r.code == 0
-    assert "\x1b[" not in r.stdout
+def _check_on_a_terminal(monkeypatch, no_color: bool) -> str:
+    from apigw_migrate.cli import main
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _Terminal()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as exited:
+        main(["check", str(DATA / "oas3_rest.yaml"), "--fail-on", "never"])
+    assert exited.value.code == 0
+    return out.getvalue()
+
+
+def test_a_terminal_gets_a_colored_table_and_no_color_turns_the_color_off(monkeypatch):
+    colored = _check_on_a_terminal(monkeypatch, no_color=False)
+    plain = _check_on_a_terminal(monkeypatch, no_color=True)
+    for text in (colored, plain):
+        assert "blockers (6)" in text and any(c in text for c in "┃│┏")  # the table, not the plain lines
+    assert "\x1b[" in colored
+    assert "\x1b[" not in plain
 
 
 def test_sarif_fingerprints_are_stable_and_unique():

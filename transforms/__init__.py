@@ -152,13 +152,13 @@ def split_ignored(src: "Source", findings: list[Finding], options: ConvertOption
     Only the report changes: a blocked route stays blocked (its reasons stay in `blocked_reasons`),
     since leaving it in would write a route HTTP APIs cannot serve.
     """
-    from apigw_migrate.checks import _ignore_reason, _InlineIgnores
+    from apigw_migrate.checks import ignore_reason, InlineIgnores
 
-    inline = _InlineIgnores(src)
+    inline = InlineIgnores(src)
     kept: list[Finding] = []
     ignored: list[Finding] = []
     for f in findings:
-        reason = _ignore_reason(f, tuple(options.ignore), tuple(options.ignore_at), inline)
+        reason = ignore_reason(f, tuple(options.ignore), tuple(options.ignore_at), inline)
         if reason:
             ignored.append(replace(f, ignored_by=reason))
         else:

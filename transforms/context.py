@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding, Severity
-from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS, INTEGRATION, route_key
+from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS, INTEGRATION, is_intrinsic, route_key
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -168,14 +168,6 @@ def integration_type(integ: dict | None) -> str:
 
 
 # -- intrinsic-aware values ---------------------------------------------------------------------
-
-
-def is_intrinsic(value: Any) -> bool:
-    """A CloudFormation intrinsic: a one-key mapping ``{"Ref": …}`` or ``{"Fn::…": …}``."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    key = str(next(iter(value)))
-    return key in ("Ref", "Condition") or key.startswith("Fn::")
 
 
 def text_of(value: Any) -> str | None:
