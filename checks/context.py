@@ -12,7 +12,6 @@ placeholders (``"${var}"``): the helpers below treat them as opaque and never ev
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -501,21 +500,3 @@ _CFN_AUTH_FIELDS = {
 
 # ---------------------------------------------------------------- method settings keys
 
-_METHOD_KEY = re.compile(r"^(?P<path>.*)/(?P<method>[A-Za-z*]+)$")
-
-
-def method_settings_routes(key: str, routes: list[str]) -> list[str]:
-    """Route keys a REST methodSettings key applies to: ``~1books~1{id}/GET`` → ``GET /books/{id}``.
-
-    ``*/*`` (and ``*`` paths) apply to every route: the result is then empty, meaning the whole API.
-    A key's method also covers the ``ANY`` route of its path, and an ``ANY`` method is read as
-    spelled ``ANY`` in the key: how REST keys an ANY method is unconfirmed (fact sheet §11 [U]).
-    """
-    m = _METHOD_KEY.match(key)
-    if not m:
-        return []
-    raw_path, method = m.group("path"), m.group("method").upper()
-    if raw_path in ("*", ""):
-        return [] if method == "*" else [r for r in routes if r.split(" ", 1)[0] in (method, "ANY")]
-    path = "/" + raw_path.replace("~1", "/").replace("~0", "~").lstrip("/")
-    return [r for r in routes if r.split(" ", 1)[1] == path and (method == "*" or r.split(" ", 1)[0] in (method, "ANY"))]

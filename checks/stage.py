@@ -6,10 +6,11 @@ import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.checks.context import Context, as_text, context, describe, mapping, method_settings_routes, truthy
+from apigw_migrate.checks.context import Context, as_text, context, describe, mapping, truthy
 from apigw_migrate.checks.mapping import rest_only_context
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import method_settings_routes, template_method_settings_key
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -30,34 +31,28 @@ _TEMPLATE_METHOD_FIELDS = {
 def method_settings(ctx: Context) -> Iterator[tuple[str, dict[str, tuple[Any, str]], list[str]]]:
     """(REST key like ``~1books/GET``, field → (value, pointer), routes) for each method setting.
 
-    Routes are empty for ``*/*``: the setting concerns the whole API.
+    Routes are empty for ``*/*``: the setting concerns the whole API. A key that names no route of the
+    API has no effect and is not yielded.
     """
     for key, value, ptr in ctx.stage_settings():
         if key != "methodSettings":
             continue
         if isinstance(value, dict):
             for mkey, setting in value.items():
-                fields = {k: (v, jp.join(ptr, mkey, k)) for k, v in mapping(setting).items()}
-                yield str(mkey), fields, method_settings_routes(str(mkey), ctx.routes)
+                routes = method_settings_routes(str(mkey), ctx.routes)
+                if routes != []:
+                    fields = {k: (v, jp.join(ptr, mkey, k)) for k, v in mapping(setting).items()}
+                    yield str(mkey), fields, routes or []
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 item = mapping(item)
-                mkey = _template_key(str(item.get("ResourcePath", "/*")), str(item.get("HttpMethod", "*")))
-                fields = {
-                    _TEMPLATE_METHOD_FIELDS[k]: (v, jp.join(ptr, i, k)) for k, v in item.items() if k in _TEMPLATE_METHOD_FIELDS
-                }
-                yield mkey, fields, method_settings_routes(mkey, ctx.routes)
-
-
-def _template_key(resource_path: str, method: str) -> str:
-    """The REST key of a template MethodSettings item: ``/~1books`` GET → ``~1books/GET``, ``/`` → ``~1/GET``.
-
-    CloudFormation wants ResourcePath already escaped (``/~1books~1{id}``); a plain ``/books/{id}`` is read too.
-    """
-    resource = resource_path[1:] if resource_path.startswith("/") else resource_path
-    if "/" in resource or (resource and not resource.startswith("~1") and resource != "*"):
-        resource = "~1" + resource.replace("/", "~1")
-    return f"{resource or '~1'}/{method}"
+                mkey = template_method_settings_key(str(item.get("ResourcePath", "/*")), str(item.get("HttpMethod", "*")))
+                routes = method_settings_routes(mkey, ctx.routes)
+                if routes != []:
+                    fields = {
+                        _TEMPLATE_METHOD_FIELDS[k]: (v, jp.join(ptr, i, k)) for k, v in item.items() if k in _TEMPLATE_METHOD_FIELDS
+                    }
+                    yield mkey, fields, routes or []
 
 
 def _where(mkey: str, routes: list[str]) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from apigw_migrate import pointer as jp
 
@@ -94,6 +94,48 @@ def route_path_problem(path: str) -> str | None:
             if seg.endswith("+}") and i != len(segments) - 1:
                 return f"the greedy variable {seg} must be the last segment"
     return None
+
+
+def template_method_settings_key(resource_path: str, method: str) -> str:
+    """The REST methodSettings key of a template MethodSettings item.
+
+    ``/~1books`` GET → ``~1books/GET``; ``/`` → ``~1/GET``; ``/*`` → ``*/GET``. CloudFormation wants
+    ResourcePath already escaped (``/~1books~1{id}``); a plain ``/books/{id}`` is read too.
+
+    >>> template_method_settings_key("/~1books~1{id}", "GET"), template_method_settings_key("/books", "POST")
+    ('~1books~1{id}/GET', '~1books/POST')
+    >>> template_method_settings_key("/", "GET"), template_method_settings_key("/*", "*")
+    ('~1/GET', '*/*')
+    """
+    resource = resource_path[1:] if resource_path.startswith("/") else resource_path
+    if "/" in resource or (resource and not resource.startswith("~1") and resource != "*"):
+        resource = "~1" + resource.replace("/", "~1")
+    return f"{resource or '~1'}/{method}"
+
+
+def method_settings_routes(key: str, routes: Iterable[str]) -> list[str] | None:
+    """The route keys a REST methodSettings key applies to; None for ``*/*`` (every route, the stage default).
+
+    ``~1books~1{id}/GET`` → ``GET /books/{id}``; ``*/GET`` → every GET route; ``~1books/*`` → every route of
+    /books. A key ending in ``/ANY`` names the ANY route: how REST keys an ANY method is unconfirmed
+    (fact sheet §11 [U]).
+
+    >>> method_settings_routes("~1books~1{id}/GET", ["GET /books/{id}", "PUT /books/{id}", "GET /books"])
+    ['GET /books/{id}']
+    >>> method_settings_routes("*/*", ["GET /books"]) is None, method_settings_routes("~1/GET", ["GET /", "GET /a"])
+    (True, ['GET /'])
+    """
+    resource, _, method = key.rpartition("/")
+    method = method.upper()
+    if resource in ("*", "") and method == "*":
+        return None
+    path = None if resource in ("*", "") else "/" + jp.unescape(resource).lstrip("/")
+    matched = []
+    for route in routes:
+        verb, _, route_path = route.partition(" ")
+        if (path is None or route_path == path) and (method == "*" or verb == method):
+            matched.append(route)
+    return matched
 
 
 def iter_operations(src: "Source") -> Iterator[Operation]:

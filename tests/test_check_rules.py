@@ -393,12 +393,18 @@ def test_rest_only_context_variables_in_mappings_and_access_logs_U(tmp_path):
     assert log.message == "the access log format uses $context.waf.status, which HTTP APIs do not have"
 
 
-def test_a_method_settings_key_covers_the_any_route_of_its_path_U(tmp_path):
+def test_a_method_settings_key_names_its_own_method_and_an_any_key_the_any_route_U(tmp_path):
+    # Check and convert share one reading of the keys (openapi.method_settings_routes): a GET key is the
+    # GET route only, as a GET request goes to the GET method, not to ANY, on both API types.
     bundle = json.loads((DATA / "bundle_edge.json").read_text())
     bundle["openapi"]["paths"] = {"/items": {"x-amazon-apigateway-any-method": {"responses": {}}, "get": {"responses": {}}}}
-    bundle["stage"]["methodSettings"] = {"~1items/ANY": {"metricsEnabled": True}, "~1items/GET": {"metricsEnabled": True}}
+    bundle["stage"]["methodSettings"] = {
+        "~1items/ANY": {"metricsEnabled": True},
+        "~1items/GET": {"metricsEnabled": True},
+        "~1gone/GET": {"metricsEnabled": True},
+    }
     findings = _findings(tmp_path, bundle, "AGW608")
-    assert sorted(f.routes for f in findings) == [("ANY /items",), ("ANY /items", "GET /items")]
+    assert sorted(f.routes for f in findings) == [("ANY /items",), ("GET /items",)]
 
 
 def test_template_method_settings_of_the_root_resource_concern_the_root_route_only(tmp_path):

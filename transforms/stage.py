@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import AUTHORIZER, LAMBDA_FUNCTION_IN_URI
+from apigw_migrate.openapi import AUTHORIZER, LAMBDA_FUNCTION_IN_URI, method_settings_routes, template_method_settings_key
 from apigw_migrate.transforms.context import (
     Context,
     integration_type,
@@ -123,11 +123,7 @@ def _from_cfn(props: dict) -> dict:
     for item in props.get("MethodSettings") or []:
         if not isinstance(item, dict):
             continue
-        resource = str(item.get("ResourcePath", "/*"))
-        resource = resource[1:] if resource.startswith("/") else resource
-        if "/" in resource or (resource and not resource.startswith("~1") and resource != "*"):
-            resource = "~1" + resource.replace("/", "~1") if resource else "~1"
-        settings[f"{resource or '~1'}/{item.get('HttpMethod', '*')}"] = {
+        settings[template_method_settings_key(str(item.get("ResourcePath", "/*")), str(item.get("HttpMethod", "*")))] = {
             rest: item[cfn] for cfn, rest in _CFN_SETTINGS.items() if cfn in item
         }
     if settings:
@@ -219,7 +215,7 @@ def _method_settings(
     settings = rest.get("methodSettings")
     if not isinstance(settings, dict):
         return
-    routes = [o for o in operations(doc) if o.route not in ctx.blocked]
+    routes = [o.route for o in operations(doc) if o.route not in ctx.blocked]
     rekeyed: list[str] = []
     logging: list[str] = []
     caching: list[str] = []
@@ -235,17 +231,11 @@ def _method_settings(
         values = {http: ms[rest_key] for rest_key, http in _SETTINGS.items() if rest_key in ms}
         if not values:
             continue
-        resource, _, method = str(key).rpartition("/")
-        if resource == "*" and method == "*":
+        matched = method_settings_routes(str(key), routes)
+        if matched is None:
             out.setdefault("DefaultRouteSettings", {}).update(values)
             rekeyed.append(f"{key} → DefaultRouteSettings")
             continue
-        path = jp.unescape(resource) if resource != "*" else None
-        # A key ending in /ANY is taken to name the ANY route: REST's key for an ANY method is [U] (fact sheet §11).
-        matched = [
-            o.route for o in routes
-            if (path is None or o.path == path) and (method == "*" or o.route.split(" ", 1)[0] == method.upper())
-        ]  # fmt: skip
         if not matched:
             ctx.note(f"method settings {key!r}: no route left for them")
             continue
