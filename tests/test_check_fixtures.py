@@ -30,16 +30,16 @@ EXPECTED = {
     ),
     ("inventory.swagger2.json", None): ({"AGW001", "AGW304", "AGW305", "AGW404", "AGW703", "AGW821"}, "partial"),
     ("orders.swagger2.yaml", None): (
-        {"AGW001", "AGW201", "AGW204", "AGW205", "AGW301", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821"},
+        {"AGW001", "AGW201", "AGW204", "AGW205", "AGW301", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821", "AGW831"},
         "partial",
     ),
     ("payments.oas30.yaml", None): (
-        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW311", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821"},
+        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW311", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821", "AGW831"},
         "stay-on-rest",
     ),
-    ("sam-template.yaml", "CatalogApi"): ({"AGW204", "AGW313", "AGW501", "AGW503", "AGW821"}, "ready-with-changes"),
+    ("sam-template.yaml", "CatalogApi"): ({"AGW204", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
     ("sam-template.yaml", "StaffApi"): (
-        {"AGW102", "AGW103", "AGW104", "AGW313", "AGW601", "AGW602", "AGW603", "AGW604", "AGW608", "AGW821"},
+        {"AGW102", "AGW103", "AGW104", "AGW313", "AGW601", "AGW602", "AGW603", "AGW604", "AGW608", "AGW821", "AGW831"},
         "stay-on-rest",
     ),
     ("terraform.json.tpl", None): ({"AGW204", "AGW501", "AGW503", "AGW821"}, "ready-with-changes"),

@@ -109,6 +109,11 @@ FIRES = [
     ("swagger2_auth.yaml", "AGW821", "/paths", 28, 1, [], "info"),
     ("sam.yaml", "AGW831", "/Resources/Permission/Properties/SourceArn", 56, 7, [], "warning"),
     ("oas3_rest.yaml", "AGW831", f"{P}/~1staged/get/{INTEG}/uri", 119, 9, ["GET /staged"], "warning"),
+    ("oas3_rest.yaml", "AGW831", f"{P}/~1fn/post/{INTEG}/uri", 97, 9, ["POST /fn", "ANY /proxy/{proxy+}"], "warning"),
+    ("swagger2_auth.yaml", "AGW831", f"{P}/~1keys/get/{INTEG}/uri", 34, 9, ["GET /keys", "GET /either", "POST /both", "GET /open", "GET /req"], "warning"),
+    ("bundle_edge.json", "AGW831", f"/openapi{P}/~1books/get/{INTEG}/uri", 28, 13, ["GET /books", "POST /books"], "warning"),
+    ("bundle_private.json", "AGW831", f"/openapi{P}/~1ping/get/{INTEG}/uri", 21, 13, ["GET /ping"], "warning"),
+    ("sam.yaml", "AGW831", f"/Resources/ShopApi/Properties/DefinitionBody{P}/~1orders/get/{INTEG}/uri", 49, 17, ["GET /orders"], "warning"),
 ]
 
 _cache: dict[str, list] = {}
@@ -154,7 +159,7 @@ def test_near_misses_stay_silent():
     assert found == {"AGW313", "AGW821", "AGW203"}
 
 
-def test_a_plain_lambda_proxy_route_gets_no_warning_or_blocker():
+def test_a_lambda_proxy_route_invoked_through_a_role_gets_no_warning_or_blocker():
     routes = run_checks([load(DATA / "near_miss.yaml")]).apis[0]
     assert routes.routes["GET /books"] == "ready"
     assert routes.verdict == "ready"

@@ -73,7 +73,56 @@ def stage(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
                 routes=[r for u in by_variable for r in u.routes],
             )
         )
+    findings.extend(_resource_policy_invocations(doc, ctx, by_variable))
     return doc, findings
+
+
+def _resource_policy_invocations(doc: dict, ctx: Context, by_variable: list["LambdaUse"]) -> list[Finding]:
+    """AGW831 for the functions the HTTP API will invoke through their resource policies.
+
+    Grants made for the REST API name its id; only a credentials role carries over. The
+    CloudFormation and SAM outputs write the new grants, the OpenAPI output cannot.
+    """
+    skip = {r for u in by_variable for r in u.routes}
+    routes, first = [], None
+    for o in operations(doc):
+        integ = o.integration
+        if (
+            o.route in ctx.blocked or o.route in skip or integ is None or integration_type(integ) != "aws_proxy"
+            or "integrationSubtype" in integ or integ.get("credentials") or lambda_function(integ.get("uri")) is None
+        ):  # fmt: skip
+            continue
+        routes.append(o.route)
+        first = first or o.integration_pointer
+    authorizers = [
+        name
+        for name, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items()
+        if isinstance(scheme, dict)
+        and isinstance(scheme.get(AUTHORIZER), dict)
+        and str(scheme[AUTHORIZER].get("type", "")).lower() == "request"
+        and lambda_function(scheme[AUTHORIZER].get("authorizerUri")) is not None
+        and not scheme[AUTHORIZER].get("authorizerCredentials")
+    ]
+    if not routes and not authorizers:
+        return []
+    guarded = [
+        o.route
+        for o in operations(doc)
+        if o.route not in ctx.blocked and o.route not in routes
+        and any(name in requirement for requirement in o.op.get("security") or [] if isinstance(requirement, dict) for name in authorizers)
+    ]  # fmt: skip
+    parts = [f"{len(routes)} Lambda route(s)"] if routes else []
+    if authorizers:
+        parts.append(f"Lambda authorizer(s) {', '.join(authorizers)}")
+    return [
+        ctx.finding(
+            "AGW831",
+            first or jp.join("/components/securitySchemes", authorizers[0]),
+            f"{' and '.join(parts)} run on the functions' resource policies, which name the REST API: the HTTP API "
+            "needs its own lambda:InvokeFunction grants (--format cloudformation or sam writes them)",
+            routes=routes + guarded,
+        )
+    ]
 
 
 # -- reading the REST stage ---------------------------------------------------------------------
