@@ -363,7 +363,7 @@ def response_streaming(src: "Source", r: Rule) -> Iterator[Finding]:
     fixed_by="integrations",
     summary="Checks for private integrations through a REST VPC link (connectionType VPC_LINK), V1 or with an integrationTarget.",
     why="HTTP APIs need a VPC link V2 (subnets and security groups) and the load balancer listener ARN as uri; a REST V1 link id and the NLB DNS name are not valid there.",
-    instead="Create a VPC link V2 and point the integration at the NLB/ALB listener ARN: convert keeps the REST connectionId and uri, which you must replace before the import.",
+    instead="Create a VPC link V2 and point the integration at the NLB/ALB listener ARN: convert's CloudFormation/SAM output asks for both as Parameters; its OpenAPI output keeps the REST values, to replace before the import.",
     example="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: abc123\n  uri: http://my-nlb-123.elb.us-east-1.amazonaws.com/{proxy}",
     use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: v2link1   # a VPC link V2\n  uri: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/my-nlb/123/456\n  payloadFormatVersion: '1.0'",
 )

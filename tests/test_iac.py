@@ -299,3 +299,33 @@ def test_conditions_and_mappings_of_the_source_template_become_parameters():
     join = paths["/search"]["get"]["x-amazon-apigateway-integration"]["uri"]["Fn::Join"][1]
     assert join[1] == {"Ref": "BackendsHost"}
     assert "BackendsHost" in template["Parameters"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_rest_vpc_link_becomes_parameters_for_the_v2_link_and_the_listener(fmt, tmp_path):
+    nlb = "http://orders-nlb-1234.elb.eu-west-1.amazonaws.com"
+    private = {"type": "HTTP_PROXY", "httpMethod": "ANY", "connectionType": "VPC_LINK", "connectionId": "a1b2c3",
+               "payloadFormatVersion": "1.0"}  # fmt: skip
+    document = {
+        "openapi": "3.0.1",
+        "info": {"title": "orders", "version": "1"},
+        "x-amazon-apigateway-importexport-version": "1.0",
+        "paths": {
+            "/orders": {"get": {"responses": {}, "x-amazon-apigateway-integration": {**private, "uri": f"{nlb}/orders"}}},
+            "/orders/{id}": {"get": {"responses": {}, "x-amazon-apigateway-integration": {**private, "uri": f"{nlb}/orders/{{id}}"}}},
+            "/public": {"get": {"responses": {}, "x-amazon-apigateway-integration": {
+                "type": "HTTP_PROXY", "httpMethod": "GET", "uri": "https://example.com/p", "payloadFormatVersion": "1.0"}}},
+        },
+    }  # fmt: skip
+    template = to_template(ConvertResult(document=document, stage={"StageName": "$default"}), fmt)
+    paths = body(template)["paths"]
+    for path in ("/orders", "/orders/{id}"):
+        integ = paths[path]["get"]["x-amazon-apigateway-integration"]
+        assert integ["connectionId"] == {"Ref": "VpcLinkV2ForA1b2c3"}
+        assert integ["uri"] == {"Ref": "ListenerArnForOrdersNlb1234ElbEuWest1AmazonawsCom"}
+    assert paths["/public"]["get"]["x-amazon-apigateway-integration"]["uri"] == "https://example.com/p"
+    assert set(template["Parameters"]) == {"VpcLinkV2ForA1b2c3", "ListenerArnForOrdersNlb1234ElbEuWest1AmazonawsCom"}
+    assert "a1b2c3" in template["Parameters"]["VpcLinkV2ForA1b2c3"]["Description"]
+    assert sum("overwrite:path" in n for n in notes(template)) == 2
+    assert document["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"]["connectionId"] == "a1b2c3"
+    assert lint(template, tmp_path) == []

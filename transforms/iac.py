@@ -94,6 +94,7 @@ class _Builder:
         if self.source_kind == "terraform":
             document = self._terraform_placeholders(document)
         self._jwt_audiences(document)
+        self._vpc_links(document)
         stage = self._stage(document)
         resources: dict[str, dict] = {}
         if self.fmt == "sam":
@@ -265,6 +266,36 @@ class _Builder:
                 f"{_logical_id(name)}JwtAudience: the JWT authorizer {name} has no audience; REST Cognito authorizers "
                 "accepted tokens from every app client of the pool, HTTP APIs need them listed (fact sheet §7)"
             )
+
+    def _vpc_links(self, document: dict) -> None:
+        """Parameters for the VPC link V2 and the listener that replace a REST VPC link (AGW311).
+
+        A REST VPC link (V1, NLB only) id and its NLB DNS name uri mean nothing to an HTTP API, which
+        needs a VPC link V2 and a load balancer listener (or Cloud Map service) ARN as uri. One
+        Parameter per REST link and one per backend host, so routes that shared them still do.
+        """
+        for o in operations(document):
+            integ = o.integration
+            if integ is None or str(integ.get("connectionType", "")).upper() != "VPC_LINK":
+                continue
+            link = integ.get("connectionId")
+            if isinstance(link, str) and not link.startswith("${"):
+                integ["connectionId"] = self._parameter(
+                    f"VpcLinkV2For{_logical_id(link)}",
+                    f"Id of the VPC link V2 (subnets + security groups) that replaces REST VPC link {link}",
+                )
+            uri = integ.get("uri")
+            if isinstance(uri, str) and not uri.startswith("arn:"):
+                host = re.sub(r"^[a-z]+://", "", uri).split("/", 1)[0].split(":", 1)[0] or uri
+                integ["uri"] = self._parameter(
+                    f"ListenerArnFor{_logical_id(host)}"[:255],
+                    f"ARN of the load balancer listener (or Cloud Map service) behind {host}; the REST integration called {uri}",
+                )
+                self.notes.append(
+                    f"{o.route}: the REST integration called {uri}; an HTTP private integration forwards the request path, "
+                    "with the stage name in front on a named stage (fact sheet §4.1): map overwrite:path ($request.path, or "
+                    "the path the backend expects)"
+                )
 
     # --- Lambda permissions --------------------------------------------------------------------
 
