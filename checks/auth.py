@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterator
 
 from apigw_migrate import pointer as jp
@@ -20,7 +19,7 @@ from apigw_migrate.checks.context import (
 )
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
-from apigw_migrate.openapi import scheme_kind
+from apigw_migrate.openapi import scheme_kind, translate_identity
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -360,30 +359,12 @@ def authorizer_caching(src: "Source", r: Rule) -> Iterator[Finding]:
         )
 
 
-_SOURCE_PREFIXES = (
-    ("method.request.header.", "$request.header."),
-    ("method.request.querystring.", "$request.querystring."),
-    ("stageVariables.", "$stageVariables."),
-    ("context.", "$context."),
-)
-
-
 def translate_identity_source(value: str) -> tuple[list[str], list[str]]:
-    """REST identity sources (comma-separated) in HTTP spelling, and those that have none.
-
-    Sources already in HTTP spelling (`$request.…`) stay; the untranslatable ones are what convert drops.
-    """
+    """REST identity sources (comma-separated) in HTTP spelling, and those that have none (convert drops them)."""
     translated, unknown = [], []
-    for part in (p for p in re.split(r"\s*,\s*", value.strip()) if p):
-        if part.startswith("$"):
-            translated.append(part)
-            continue
-        for rest, http in _SOURCE_PREFIXES:
-            if part.startswith(rest):
-                translated.append(http + part[len(rest):])
-                break
-        else:
-            unknown.append(part)
+    for part in (p.strip() for p in value.split(",") if p.strip()):
+        http = translate_identity(part)
+        (translated if http else unknown).append(http or part)
     return translated, unknown
 
 

@@ -65,6 +65,32 @@ def is_intrinsic(value: Any) -> bool:
     return key in ("Ref", "Condition") or key.startswith("Fn::")
 
 
+# REST identity-source prefixes and their HTTP spelling (fact sheet §2.4, §6); path parameters cannot be identity sources.
+_IDENTITY_PREFIXES = (
+    ("method.request.header.", "$request.header."),
+    ("method.request.querystring.", "$request.querystring."),
+    ("stageVariables.", "$stageVariables."),
+    ("context.", "$context."),
+)
+
+
+def translate_identity(source: str) -> str | None:
+    """One REST identity source in HTTP spelling (kept when already HTTP), or None when it has none.
+
+    >>> translate_identity("method.request.header.Auth"), translate_identity("stageVariables.v")
+    ('$request.header.Auth', '$stageVariables.v')
+    >>> translate_identity("method.request.path.id") is None
+    True
+    """
+    s = source.strip()
+    if s.startswith("$"):
+        return s
+    for rest, http in _IDENTITY_PREFIXES:
+        if s.startswith(rest):
+            return http + s[len(rest):]
+    return None
+
+
 def route_key(method: str, path: str) -> str:
     """HTTP API spelling of a route: ``GET /books/{bookId}``, ``ANY /{proxy+}``."""
     verb = "ANY" if method == ANY_METHOD else method.upper()

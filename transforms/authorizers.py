@@ -19,9 +19,8 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding, Severity
-from apigw_migrate.openapi import AUTHORIZER, scheme_kind
+from apigw_migrate.openapi import AUTHORIZER, scheme_kind, translate_identity
 from apigw_migrate.transforms.context import Context, Op, map_text, operations, protect, restore, text_of
-from apigw_migrate.transforms.parameters import translate_source
 
 AUTH = "x-amazon-apigateway-auth"
 SIGV4_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}
@@ -29,21 +28,6 @@ REST_DEFAULT_TTL = 300
 _UNUSED = "no route uses it, so it was left out"
 _COGNITO_ARN = re.compile(r"^arn:[^:]*:cognito-idp:([^:]+):[^:]*:userpool/(.+)$")
 # What a REST authorizer may read its identity from (a subset of the mapping sources).
-_IDENTITY_SOURCES = ("method.request.header.", "method.request.querystring.", "stageVariables.", "context.")
-
-
-def translate_identity(source: str) -> str | None:
-    """One REST identity source in HTTP spelling, or None.
-
-    >>> translate_identity("method.request.header.Auth"), translate_identity("stageVariables.v")
-    ('$request.header.Auth', '$stageVariables.v')
-    """
-    s = source.strip()
-    if s.startswith("$"):
-        return s
-    return translate_source(s) if s.startswith(_IDENTITY_SOURCES) else None
-
-
 def cognito_issuer(arn: Any) -> Any:
     """The JWT issuer of a user pool ARN (a string, an ``Fn::Sub`` or ``Fn::GetAtt Pool.Arn``), or None.
 
