@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.rule import Rule
-from apigw_migrate.findings import ApiResult, CheckReport, Finding, api_verdict, locate_all, route_verdicts
+from apigw_migrate.findings import ApiResult, CheckReport, Finding, Severity, api_verdict, locate_all, route_verdicts
 
 if TYPE_CHECKING:
     from apigw_migrate.config import Config
     from apigw_migrate.load import Source
+    from apigw_migrate.options import AnalysisOptions
 
 from apigw_migrate.checks import (  # noqa: E402 - the area modules import Rule from this package
     auth,
@@ -111,42 +112,83 @@ def run_checks(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     config: "Config | None" = None,
+    options: "AnalysisOptions | None" = None,
 ) -> CheckReport:
     """Check every source: findings (located and sorted), route and API verdicts, estate summary.
 
-    `select` keeps rules whose id starts with one of its prefixes. Findings of rules matching
-    `ignore` (or the config's `ignore`), at a pointer matched by an `ignore-at` entry, or under
-    an object carrying `x-apigw-migrate-ignore`, move to `ApiResult.ignored` with the reason:
-    they are counted, never dropped silently.
+    `options` are what the command line and the config say (`apigw_migrate.options.analysis_options`);
+    without them, `select`, `ignore` and the config's settings make them.
     """
-    select = tuple(select) or (tuple(config.select) if config else ())
-    rules = selected(ALL_RULES, select)
-    ignore = tuple(ignore) + (tuple(config.ignore) if config else ())
-    ignore_at = tuple(config.ignore_at) if config else ()
-    results = []
-    for src in sources:
-        active = rules if src.flavor == "rest" else [r for r in rules if r.id in HTTP_FLAVOR_RULES]
-        kept: list[Finding] = []
-        dropped: list[Finding] = []
-        inline = InlineIgnores(src)
-        for f in run_rules(src, active):
-            reason = ignore_reason(f, ignore, ignore_at, inline)
-            (dropped if reason else kept).append(replace(f, ignored_by=reason) if reason else f)
-        routes = list(dict.fromkeys(_context(src).routes))
-        verdicts = route_verdicts(routes, kept)
-        results.append(
-            ApiResult(
-                source_path=src.path,
-                api=src.display_name,
-                findings=kept,
-                routes=verdicts,
-                verdict=api_verdict(verdicts, kept),
-                ignored=dropped,
-                kind=src.kind,
-                flavor=src.flavor,
-            )
+    if options is None:
+        from apigw_migrate.config import Config
+        from apigw_migrate.options import AnalysisOptions, route_overrides
+
+        config = config or Config()
+        options = AnalysisOptions(
+            select=tuple(select) or tuple(config.select),
+            ignore=tuple(ignore) + tuple(config.ignore),
+            ignore_at=tuple(config.ignore_at),
+            route_overrides=route_overrides(config.routes, config.path or "config"),
         )
-    return CheckReport(apis=results)
+    return CheckReport(apis=[analyze(src, options) for src in sources])
+
+
+def analyze(src: "Source", options: "AnalysisOptions | None" = None) -> ApiResult:
+    """The one judgement of a REST API: its findings and the verdict of every route.
+
+    `check` reports it; `convert` reports the same result and leaves out exactly the routes it calls
+    blocked. Rules whose id starts with a `select` prefix run (all when empty). Findings of rules
+    matching `ignore`, at a pointer matched by an `ignore-at` entry, or under an object carrying
+    `x-apigw-migrate-ignore`, move to `ApiResult.ignored` with the reason: they are counted, never
+    dropped silently. A blocker set aside stops blocking its routes (the user acknowledged the loss),
+    unless its rule `stays_blocked` (no HTTP API can serve the route).
+    """
+    if options is None:
+        from apigw_migrate.options import AnalysisOptions
+
+        options = AnalysisOptions()
+    rules = selected(ALL_RULES, tuple(options.select))
+    active = rules if src.flavor == "rest" else [r for r in rules if r.id in HTTP_FLAVOR_RULES]
+    ctx = _context(src, options)
+    ignore, ignore_at = tuple(options.ignore), tuple(options.ignore_at)
+    kept: list[Finding] = []
+    dropped: list[Finding] = []
+    inline = InlineIgnores(src)
+    for f in run_rules(src, active):
+        reason = ignore_reason(f, ignore, ignore_at, inline)
+        (dropped if reason else kept).append(replace(f, ignored_by=reason) if reason else f)
+    routes = list(dict.fromkeys(ctx.routes))
+    verdicts = route_verdicts(routes, kept + [f for f in dropped if still_blocks(f)])
+    return ApiResult(
+        source_path=src.path,
+        api=src.display_name,
+        findings=kept,
+        routes=verdicts,
+        verdict=api_verdict(verdicts, kept),
+        ignored=dropped,
+        kind=src.kind,
+        flavor=src.flavor,
+    )
+
+
+def still_blocks(f: Finding) -> bool:
+    """Whether a finding that was set aside still blocks its routes (see `Rule.stays_blocked`)."""
+    rule = RULES_BY_ID.get(f.rule)
+    return f.severity is Severity.BLOCKER and bool(f.routes) and rule is not None and rule.stays_blocked
+
+
+def blocking_findings(result: ApiResult) -> dict[str, list[Finding]]:
+    """For each blocked route of `result`, the findings that block it (those about the whole API too)."""
+    blockers = [f for f in result.findings if f.severity is Severity.BLOCKER] + [f for f in result.ignored if still_blocks(f)]
+    out: dict[str, list[Finding]] = {}
+    for route in result.blocked_routes:
+        out[route] = [f for f in blockers if not f.routes or route in f.routes]
+    return out
+
+
+def acknowledged(result: ApiResult) -> list[Finding]:
+    """The blockers a user set aside that no longer block: the losses they accepted by ignoring them."""
+    return [f for f in result.ignored if f.severity is Severity.BLOCKER and not still_blocks(f)]
 
 
 def ignore_reason(f: Finding, ignore: tuple[str, ...], ignore_at: tuple[Any, ...], inline: "InlineIgnores") -> str | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.context import (
     Authorizer,
     Context,
     as_int,
+    as_text,
     context,
     describe,
     is_opaque,
@@ -23,6 +26,125 @@ from apigw_migrate.openapi import scheme_kind, translate_identity
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
+    from apigw_migrate.options import AnalysisOptions
+
+_COGNITO_ARN = re.compile(r"^arn:[^:]*:cognito-idp:([^:]+):[^:]*:userpool/(.+)$")
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+NOT_AN_AUTHORIZER = ("api_key", "other")  # scheme kinds an HTTP route drops from its security
+
+
+def route_requirements(requirements: Iterable[Any], kind_of: dict[str, str]) -> list[dict]:
+    """The security requirements an HTTP route keeps, each once: API keys and schemes that are no API Gateway
+    authorizer (REST ignored those too) go. `kind_of` maps a scheme name to `scheme_kind`; an undefined
+    `api_key` counts as an API key (REST import reads the name as apiKeyRequired).
+
+    One route takes one authorizer: more than one requirement left, or one naming several schemes, blocks
+    the route (AGW207); the `authorizers` pass writes what this returns.
+
+    >>> route_requirements([{"api_key": [], "tok": []}, {"tok": []}], {"tok": "request"})
+    [{'tok': []}]
+    """
+    kept: list[dict] = []
+    for requirement in requirements:
+        if not isinstance(requirement, dict):
+            continue
+        real = {n: v for n, v in requirement.items() if kind_of.get(n, "api_key" if n == "api_key" else "") not in NOT_AN_AUTHORIZER}
+        if real and real not in kept:
+            kept.append(real)
+    return kept
+
+
+def cognito_issuer(arn: Any) -> Any:
+    """The JWT issuer of a user pool ARN (a string, an ``Fn::Sub`` or ``Fn::GetAtt Pool.Arn``), or None.
+
+    >>> cognito_issuer("arn:aws:cognito-idp:eu-west-1:123:userpool/eu-west-1_abc")
+    'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc'
+    >>> cognito_issuer({"Fn::GetAtt": ["Pool", "Arn"]})
+    {'Fn::Sub': 'https://${Pool.ProviderURL}'}
+    >>> cognito_issuer({"Fn::Sub": "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${PoolId}"})
+    {'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${PoolId}'}
+    """
+    if isinstance(arn, dict) and list(arn) == ["Fn::GetAtt"]:
+        att = arn["Fn::GetAtt"]
+        parts = att if isinstance(att, list) else str(att).split(".")
+        if len(parts) == 2 and parts[1] == "Arn":
+            # ProviderURL is "cognito-idp.<region>.amazonaws.com/<poolId>", the issuer without its scheme [U].
+            return {"Fn::Sub": "https://${" + str(parts[0]) + ".ProviderURL}"}
+        return None
+    sub = arn.get("Fn::Sub") if isinstance(arn, dict) and len(arn) == 1 else None
+    text = arn if isinstance(arn, str) else sub if isinstance(sub, str) else sub[0] if isinstance(sub, list) and sub and isinstance(sub[0], str) else None
+    if text is None:
+        return None
+    # ${…} variables may hold ':' and '/': hide them while matching.
+    hidden: list[str] = []
+    m = _COGNITO_ARN.match(_VARIABLE.sub(lambda v: hidden.append(v.group()) or f"\x00{len(hidden) - 1}\x00", text))
+    if not m:
+        return None
+
+    def restore(part: str) -> str:
+        return re.sub("\x00(\\d+)\x00", lambda v: hidden[int(v.group(1))], part)
+
+    issuer = f"https://cognito-idp.{restore(m.group(1))}.amazonaws.com/{restore(m.group(2))}"
+    if sub is None:
+        return issuer
+    if isinstance(sub, list):
+        return {"Fn::Sub": [issuer, *sub[1:]]}
+    return {"Fn::Sub": issuer} if "${" in issuer else issuer
+
+
+@dataclass
+class JwtPlan:
+    """The JWT authorizer a Cognito authorizer becomes: `problem` says why it cannot be written (None: it can)."""
+
+    issuer: Any
+    audience: list[str]
+    origin: str  # where the audience comes from, for messages
+    problem: str | None = None
+
+
+def jwt_plan(arns: list, routes: Iterable[str], options: "AnalysisOptions", bundle: dict | None) -> JwtPlan:
+    """Issuer (the first pool) and audience of the JWT authorizer for a Cognito authorizer used by `routes`.
+
+    The audience comes from --jwt-audience, else the bundle's app client ids for that pool, else the
+    config file's per-route jwt-audience. AGW204 judges with it and the `authorizers` pass writes it.
+    """
+    issuer = cognito_issuer(arns[0]) if arns else None
+    if issuer is None:
+        shown = describe(arns[0]) if arns else "(none)"
+        return JwtPlan(
+            None, [], "",
+            f"no JWT issuer can be derived from the provider ARN {shown!r}: use a user pool ARN "
+            "(arn:aws:cognito-idp:<region>:<account>:userpool/<id>)",
+        )  # fmt: skip
+    if options.jwt_audiences:
+        return JwtPlan(issuer, list(options.jwt_audiences), "from --jwt-audience")
+    for pool in items((bundle or {}).get("cognitoUserPools")):
+        if isinstance(pool, dict) and pool.get("userPoolArn") == arns[0] and pool.get("appClientIds"):
+            return JwtPlan(issuer, [str(c) for c in pool["appClientIds"]], "the pool's app clients, from the bundle")
+    configured: list[str] = []
+    for route in routes:
+        for value in (options.route_overrides.get(route) or {}).get("jwtAudience") or ():
+            if str(value) not in configured:
+                configured.append(str(value))
+    if configured:
+        return JwtPlan(issuer, configured, "from the config file")
+    listed = "the bundle lists no app client for this pool" if (bundle or {}).get("cognitoUserPools") is not None else "the input does not say which app clients call the API"
+    return JwtPlan(
+        issuer, [], "",
+        f"a JWT authorizer needs the app client ids as audience and {listed}: pass --jwt-audience, export a bundle "
+        "that lists the pool's app clients, or set jwt-audience for its routes in the config",
+    )  # fmt: skip
+
+
+def jwt_plans(src: "Source", options: "AnalysisOptions | None" = None) -> dict[str, JwtPlan]:
+    """The JWT plan of every Cognito authorizer of `src`, by name, with the run's options (AGW204 and convert)."""
+    ctx = context(src, options)
+    plans = ctx.memo.get("jwt_plans")
+    if plans is None:
+        plans = ctx.memo["jwt_plans"] = {
+            a.name: jwt_plan(pool_arns(a), a.routes, ctx.options, ctx.bundle) for a in ctx.authorizers if a.kind == "cognito"
+        }
+    return plans
 
 
 def api_key_schemes(ctx: Context) -> set[str]:
@@ -207,6 +329,7 @@ def pool_arns(a: Authorizer) -> list:
     severity=Severity.WARNING,
     fact="§7",
     fixed_by="authorizers",
+    stays_blocked=True,
     summary="Checks for Cognito user pool authorizers (COGNITO_USER_POOLS).",
     why="HTTP APIs validate Cognito tokens with a JWT authorizer, which needs the issuer and an audience (the app client ids); REST accepted tokens from any app client of the pool.",
     instead="Use a JWT authorizer with issuer https://cognito-idp.<region>.amazonaws.com/<poolId> and the app client ids as audience (convert writes it).",
@@ -214,25 +337,26 @@ def pool_arns(a: Authorizer) -> list:
     use_instead="x-amazon-apigateway-authorizer:\n  type: jwt\n  identitySource: $request.header.Authorization\n  jwtConfiguration:\n    issuer: https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC\n    audience: [4f1exampleclientid]",
 )
 def cognito_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
-    ctx = context(src)
-    known: dict[str, list[str]] = {}
-    for pool in items(ctx.bundle.get("cognitoUserPools")):
-        pool = mapping(pool)
-        known[str(pool.get("userPoolArn"))] = [str(c) for c in items(pool.get("appClientIds"))]
-    for a in ctx.authorizers:
+    plans = jwt_plans(src)
+    for a in context(src).authorizers:
         if a.kind != "cognito":
             continue
-        arns = pool_arns(a)
-        clients = [c for arn in arns if isinstance(arn, str) for c in known.get(arn, [])]
-        if clients:
-            audience = f"the bundle lists app client ids {', '.join(clients)}: they become the JWT audience"
-        elif ctx.bundle.get("cognitoUserPools") is not None:
-            audience = "the bundle lists no app client for its pool: the JWT audience must be given by hand"
-        else:
-            audience = "this input does not say which app clients call the API: the JWT audience must be given by hand"
+        plan = plans[a.name]
+        if plan.problem is not None:
+            yield r.finding(
+                a.where("providerARNs") if plan.issuer is None else a.where("type"),
+                f"Cognito authorizer {a.name} ({_routes_text(a)}) cannot become a JWT authorizer: {plan.problem}"
+                + ("" if a.routes else "; no route uses it, so it is left out"),
+                routes=a.routes,
+                severity=Severity.BLOCKER if a.routes else Severity.WARNING,
+            )
+            continue
+        issuer = plan.issuer if isinstance(plan.issuer, str) else as_text(plan.issuer) or describe(plan.issuer)
         yield r.finding(
             a.where("type"),
-            f"Cognito authorizer {a.name} ({_routes_text(a)}) becomes a JWT authorizer; {audience}",
+            f"Cognito authorizer {a.name} ({_routes_text(a)}) becomes a JWT authorizer, issuer {issuer}, audience "
+            f"{', '.join(plan.audience)} ({plan.origin}): REST accepted tokens from any app client of the pool, HTTP only "
+            "from these; claims move to requestContext.authorizer.jwt.claims under payload 2.0",
             routes=a.routes,
         )
 
@@ -289,6 +413,7 @@ def identity_validation_expression(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.BLOCKER,
     fact="§3",
     fixed_by="authorizers",
+    stays_blocked=True,
     summary="Checks for operations with more than one security requirement, or several schemes in one requirement (a warning when the extras are only API keys).",
     why="HTTP API import rejects operations with more than one security requirement: each route has at most one authorization type (IAM, Lambda authorizer or JWT).",
     instead="Pick one authorizer per route (a Lambda authorizer can combine several checks); API key alternatives disappear with API keys.",
@@ -297,17 +422,15 @@ def identity_validation_expression(src: "Source", r: Rule) -> Iterator[Finding]:
 )
 def multiple_security_requirements(src: "Source", r: Rule) -> Iterator[Finding]:
     ctx = context(src)
-    keys = api_key_schemes(ctx)
+    kinds = {name: scheme_kind(scheme) for name, (scheme, _) in ctx.schemes.items()}
     groups: dict[tuple[str, Severity, str], list[str]] = {}
     for o in ctx.ops:
         reqs = [req for req in o.security if isinstance(req, dict)]
         if len(reqs) < 2 and all(len(req) < 2 for req in reqs):
             continue
-        remaining = [sorted(set(req) - keys) for req in reqs]
-        remaining = [req for req in remaining if req]
-        distinct = {tuple(req) for req in remaining}
-        if len(distinct) > 1 or any(len(req) > 1 for req in remaining):
-            names = " | ".join(" + ".join(req) for req in sorted(distinct))
+        kept = route_requirements(reqs, kinds)
+        if len(kept) > 1 or any(len(req) > 1 for req in kept):
+            names = " | ".join(" + ".join(req) for req in kept)
             groups.setdefault((o.security_pointer, Severity.BLOCKER, names), []).append(o.route)
         else:
             names = " + ".join(sorted({k for req in reqs for k in req}))
@@ -315,9 +438,9 @@ def multiple_security_requirements(src: "Source", r: Rule) -> Iterator[Finding]:
     for (ptr, severity, names), routes in groups.items():
         where = routes[0] if len(routes) == 1 else f"{len(routes)} routes ({route_list(routes)})"
         if severity is Severity.BLOCKER:
-            message = f"{where}: several security schemes ({names}); an HTTP route takes exactly one"
+            message = f"{where}: several security schemes ({names}); an HTTP route takes exactly one (pick one, or merge them into one Lambda authorizer)"
         else:
-            message = f"{where}: several security schemes ({names}), but the extras are API keys, which go away"
+            message = f"{where}: several security schemes ({names}), but the extras are API keys or no API Gateway authorizer, which go away"
         yield r.finding(ptr, message, routes=routes, severity=severity)
 
 

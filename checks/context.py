@@ -29,6 +29,7 @@ from apigw_migrate.refs import deref
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
+    from apigw_migrate.options import AnalysisOptions
 
 AUTH_EXT = "x-amazon-apigateway-auth"
 
@@ -231,6 +232,7 @@ class Context:
     props_pointer: str
     related: dict[str, list[tuple[str, dict, str]]]  # template resources tied to the API, by type
     memo: dict[str, Any] = field(default_factory=dict)  # results several rules share
+    options: "AnalysisOptions" = None  # type: ignore[assignment] - the analysis options (defaults when None is given)
 
     @property
     def bundle(self) -> dict:
@@ -299,12 +301,24 @@ _SAM_STAGE_FIELDS = {
 _last: list = [None, None]
 
 
-def context(src: "Source") -> Context:
-    """The Context of `src`, built on first use and reused by every rule of the same run."""
+def context(src: "Source", options: "AnalysisOptions | None" = None) -> Context:
+    """The Context of `src`, built on first use and reused by every rule of the same run.
+
+    The engine passes the run's options; a rule asks without them and gets the run's. New options
+    forget what rules shared (`memo`), since a shared judgement may depend on them.
+    """
     if _last[0] is src:
-        return _last[1]
-    ctx = _build(src)
-    _last[0], _last[1] = src, ctx
+        ctx = _last[1]
+    else:
+        ctx = _build(src)
+        _last[0], _last[1] = src, ctx
+    if options is not None and ctx.options is not options:
+        ctx.options = options
+        ctx.memo.clear()
+    if ctx.options is None:
+        from apigw_migrate.options import AnalysisOptions
+
+        ctx.options = AnalysisOptions()
     return ctx
 
 

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 
 @rule(
     id="AGW000",
-    name="rule-crashed",
+    name="internal-error",
     severity=Severity.WARNING,
     fact="–",
     fixed_by=None,
-    summary="Checks for rules that raised an exception while checking this input (made by the engine, never by a rule).",
-    why="A crashed rule reports nothing, so a gap it should have found may be missing from the report.",
-    instead="Report the crash (run with --debug for the traceback); meanwhile review the feature area of that rule by hand.",
+    stays_blocked=True,
+    summary="Checks for rules that raised an exception while checking this input, and for what convert could not rewrite on a route the analysis called movable (made by apigw-migrate itself, never by a rule).",
+    why="A crashed rule reports nothing, so a gap it should have found may be missing from the report. A route convert cannot rewrite although no rule blocked it means a rule and convert disagree: convert leaves the route out (a blocker) rather than write it wrong.",
+    instead="Report it (run with --debug for a traceback); meanwhile review the feature area of that rule, or that route, by hand.",
     example="# any input that makes a rule raise, e.g. a value of an unexpected shape\nx-amazon-apigateway-binary-media-types: {weird: shape}",
     use_instead="# the same input, once the rule is fixed, gives that rule's own findings",
 )

@@ -2,79 +2,52 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterator
 
+from apigw_migrate.checks import services
 from apigw_migrate.checks.context import Op, as_int, as_text, context, describe, lower, mapping, route_list, truthy
-from apigw_migrate.checks.cors import cors_options
 from apigw_migrate.checks.rule import Rule, rule
+from apigw_migrate.checks.services import ServiceCall, is_cors_preflight, is_lambda_uri, service_call
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import content_handling_matters, declared_binary_media_types
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
 
-_SUBSTITUTION = re.compile(r"\$\{[^}]*\}")
-_SERVICE_ARN = re.compile(r"^arn:[^:]*:apigateway:[^:]*:(?P<service>[^:]+):(?P<form>action|path)/(?P<rest>.*)$")
-_ACTION_IN_TEXT = re.compile(r"Action=([A-Za-z]+)")
-
-# (service in the integration uri, action) → HTTP API integrationSubtype (fact sheet §9).
-SUBTYPES = {
-    ("sqs", "SendMessage"): "SQS-SendMessage",
-    ("sqs", "ReceiveMessage"): "SQS-ReceiveMessage",
-    ("sqs", "DeleteMessage"): "SQS-DeleteMessage",
-    ("sqs", "PurgeQueue"): "SQS-PurgeQueue",
-    ("events", "PutEvents"): "EventBridge-PutEvents",
-    ("kinesis", "PutRecord"): "Kinesis-PutRecord",
-    ("states", "StartExecution"): "StepFunctions-StartExecution",
-    ("states", "StartSyncExecution"): "StepFunctions-StartSyncExecution",
-    ("sync-states", "StartSyncExecution"): "StepFunctions-StartSyncExecution",
-    ("states", "StopExecution"): "StepFunctions-StopExecution",
-    ("appconfig", "GetConfiguration"): "AppConfig-GetConfiguration",
-}
+PAYLOAD_1_0 = (
+    "payload format 1.0, the REST proxy event plus `version: \"1.0\"`: the response shape is unchanged, but "
+    "`requestContext.resourceId` is null, `requestContext.stage` is the HTTP stage (`$default` unless you name one), "
+    "header names may arrive lower-cased, a Lambda authorizer's context sits at `requestContext.authorizer.<key>` and "
+    "JWT claims at `requestContext.authorizer.claims`"
+)
+PAYLOAD_2_0 = (
+    "payload format 2.0, a different event: no `multiValueHeaders` or `multiValueQueryStringParameters` (repeated "
+    "values arrive comma-joined), cookies in `cookies[]`, `rawPath`/`rawQueryString`/`routeKey` and "
+    "`requestContext.http.{method,path,sourceIp,userAgent}` instead of `httpMethod`/`path`/`requestContext.identity`, "
+    "authorizer data under `requestContext.authorizer.lambda|jwt|iam`, `rawPath` without the custom-domain mapping "
+    "prefix; a response without `statusCode` is taken as a 200 JSON body: update the functions before switching traffic"
+)
 
 
 def uri_text(op: Op) -> str:
-    return (as_text((op.integration or {}).get("uri")) or "").strip()
-
-
-def is_lambda_uri(uri: str) -> bool:
-    return ":lambda:path/" in uri or ":function:" in uri
-
-
-def service_action(op: Op) -> tuple[str | None, str | None]:
-    """The AWS service and action an `aws` integration calls, from its uri (and, for path URIs, its mapping)."""
-    uri = _SUBSTITUTION.sub("X", uri_text(op))
-    m = _SERVICE_ARN.match(uri)
-    if not m:
-        return None, None
-    service, form, rest = m.group("service"), m.group("form"), m.group("rest")
-    if form == "action":
-        return service, re.split(r"[&?/]", rest, maxsplit=1)[0] or None
-    integ = op.integration or {}
-    for key, value in mapping(integ.get("requestParameters")).items():
-        if str(key).lower() == "integration.request.querystring.action" and isinstance(value, str):
-            return service, value.strip("'") or None
-    for template in mapping(integ.get("requestTemplates")).values():
-        found = _ACTION_IN_TEXT.search(as_text(template) or "")
-        if found:
-            return service, found.group(1)
-    return service, None
-
-
-def subtype(op: Op) -> tuple[str | None, str | None, str | None]:
-    service, action = service_action(op)
-    return service, action, SUBTYPES.get((service or "", action or ""))
+    return services.uri_text(op.integration)
 
 
 def _uri_pointer(op: Op) -> str:
     return op.iat("uri") if op.integration and "uri" in op.integration else op.integration_pointer
 
 
-def _aws_service_ops(src: "Source") -> Iterator[tuple[Op, str | None, str | None, str | None]]:
-    for o in context(src).ops:
-        if o.itype == "aws" and not is_lambda_uri(uri_text(o)):
-            yield (o, *subtype(o))
+def aws_service_calls(src: "Source") -> list[tuple[Op, ServiceCall]]:
+    """Every `aws` integration to a service other than Lambda, judged once (AGW301 and AGW302 both read it)."""
+    ctx = context(src)
+    found = ctx.memo.get("service_calls")
+    if found is None:
+        found = ctx.memo["service_calls"] = [
+            (o, service_call(o.integration or {}, o.path, o.op.get("parameters") or []))
+            for o in ctx.ops
+            if o.itype == "aws" and not is_lambda_uri(uri_text(o))
+        ]
+    return found
 
 
 @rule(
@@ -83,6 +56,7 @@ def _aws_service_ops(src: "Source") -> Iterator[tuple[Op, str | None, str | None
     severity=Severity.WARNING,
     fact="§9",
     fixed_by="integrations",
+    stays_blocked=True,
     summary="Checks for AWS service integrations that an HTTP API integrationSubtype can replace (SQS, EventBridge, Kinesis PutRecord, Step Functions, AppConfig).",
     why="HTTP APIs call these services through first-class integrations (integrationSubtype, AWS_PROXY, payload 1.0) with parameter mappings instead of VTL templates: the request template must be rewritten as service parameters and the client receives the service's response as it is.",
     instead="Use an AWS_PROXY integration with the named integrationSubtype, credentialsArn and requestParameters for the service parameters (convert writes a draft).",
@@ -90,14 +64,31 @@ def _aws_service_ops(src: "Source") -> Iterator[tuple[Op, str | None, str | None
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  integrationSubtype: SQS-SendMessage\n  payloadFormatVersion: '1.0'\n  credentials: arn:aws:iam::123456789012:role/apigw-sqs\n  requestParameters:\n    QueueUrl: https://sqs.us-east-1.amazonaws.com/123456789012/orders\n    MessageBody: $request.body",
 )
 def aws_integration_with_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, service, action, sub in _aws_service_ops(src):
-        if sub:
+    for o, call in aws_service_calls(src):
+        if call.problem is not None:
+            continue
+        if call.needs_credentials:
             yield r.finding(
                 _uri_pointer(o),
-                f"{o.route}: AWS integration {service} {action} can become integrationSubtype {sub}; "
-                "its VTL request template must be rewritten as service parameters",
+                f"{o.route}: AWS integration to {call.what} could become {call.subtype}, which needs an IAM role for API "
+                "Gateway to assume (credentials), and the REST integration has none",
                 routes=[o.route],
+                severity=Severity.BLOCKER,
             )
+            continue
+        integ = o.integration or {}
+        lost = ""
+        if any(mapping(resp).get("responseTemplates") or mapping(resp).get("responseParameters") for resp in mapping(integ.get("responses")).values()):
+            lost = "; its REST response mapping (templates, headers) is gone"
+        if "base64Encode" in str(integ.get("requestTemplates")):
+            lost += "; the REST template base64-encoded the body itself: check the data arrives encoded the same way"
+        yield r.finding(
+            _uri_pointer(o),
+            f"{o.route}: AWS integration to {call.what} becomes integrationSubtype {call.subtype} with request parameters "
+            f"{', '.join(call.parameters)}: clients get the service's own response (its JSON shape and status codes pass "
+            f"through, no response mapping){lost}",
+            routes=[o.route],
+        )
 
 
 @rule(
@@ -106,6 +97,7 @@ def aws_integration_with_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.BLOCKER,
     fact="§9",
     fixed_by=None,
+    stays_blocked=True,
     summary="Checks for AWS service integrations (DynamoDB, S3, SNS, Kinesis PutRecords, …) that no HTTP API integrationSubtype covers.",
     why="HTTP APIs have no generic AWS integration and no VTL: these routes have no HTTP equivalent.",
     instead="Put a small Lambda function between the route and the service, or keep the API on REST.",
@@ -113,16 +105,14 @@ def aws_integration_with_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '1.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:put-book/invocations",
 )
 def aws_integration_without_subtype(src: "Source", r: Rule) -> Iterator[Finding]:
-    for o, service, action, sub in _aws_service_ops(src):
-        if sub:
+    for o, call in aws_service_calls(src):
+        if call.problem is None:
             continue
-        if service is None:
-            what = f"an AWS integration whose service cannot be read from its uri ({describe(o.integration.get('uri') if o.integration else None)})"
-        else:
-            what = f"AWS integration {service} {action or '(action not found)'}"
+        uri = (o.integration or {}).get("uri")
+        what = call.what if call.service is not None else f"{call.what} ({describe(uri)})"
         yield r.finding(
             _uri_pointer(o),
-            f"{o.route}: {what} has no HTTP API integrationSubtype",
+            f"{o.route}: AWS integration to {what}: {call.problem}; put a Lambda function in between, or keep the route on REST",
             routes=[o.route],
         )
 
@@ -133,6 +123,7 @@ def aws_integration_without_subtype(src: "Source", r: Rule) -> Iterator[Finding]
     severity=Severity.BLOCKER,
     fact="§2.3",
     fixed_by=None,
+    stays_blocked=True,
     summary="Checks for Lambda integrations of type aws (non-proxy, with VTL request/response mapping).",
     why="HTTP APIs only have Lambda proxy integrations: the VTL request and response templates would not run, so the function would receive a different event and its output would not be mapped.",
     instead="Change the function to the proxy event and response (payload 1.0 or 2.0) and move the template logic into it, or keep the route on REST.",
@@ -161,6 +152,7 @@ def _has_templates(templates: object) -> bool:
     severity=Severity.BLOCKER,
     fact="§2.3",
     fixed_by="integrations",
+    stays_blocked=True,
     summary="Checks for HTTP integrations of type http (non-proxy): a blocker with request/response templates, a warning when they only map parameters.",
     why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated.",
     instead="Use HTTP_PROXY with parameter mappings (convert does this when there is no template), or move template logic into the backend.",
@@ -171,21 +163,25 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
     for o in context(src).ops:
         if o.itype != "http" or o.integration is None:
             continue
-        integ = o.integration
-        templated = _has_templates(integ.get("requestTemplates")) or any(
-            _has_templates(mapping(resp).get("responseTemplates")) for resp in mapping(integ.get("responses")).values()
-        )
-        if templated:
+        where = services.http_templates(o.integration)
+        if where is not None:
+            body = "request" if where == "requestTemplates" else "response"
             yield r.finding(
-                o.integration_pointer,
-                f"{o.route}: non-proxy HTTP integration with VTL templates; HTTP APIs cannot transform bodies",
+                o.iat(where),
+                f"{o.route}: non-proxy HTTP integration transforms the {body} body with a VTL template; HTTP APIs cannot",
                 routes=[o.route],
             )
         else:
+            codes = sorted({str(mapping(resp)["statusCode"]) for resp in mapping(o.integration.get("responses")).values() if "statusCode" in mapping(resp)})
+            status = (
+                f"; REST answered with the status codes of its integration responses ({', '.join(codes)}), HTTP passes the "
+                "backend's own status through"
+                if codes
+                else ""
+            )
             yield r.finding(
                 o.integration_pointer,
-                f"{o.route}: non-proxy HTTP integration without templates; it can become HTTP_PROXY, "
-                "but error responses are no longer selected by pattern",
+                f"{o.route}: non-proxy HTTP integration without body templates; it becomes HTTP_PROXY with parameter mapping{status}",
                 routes=[o.route],
                 severity=Severity.WARNING,
             )
@@ -197,6 +193,7 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.BLOCKER,
     fact="§1",
     fixed_by=None,
+    stays_blocked=True,
     summary="Checks for MOCK integrations, other than CORS-only OPTIONS methods.",
     why="HTTP APIs have no mock integrations: the route would need a real backend to answer.",
     instead="Answer from a small Lambda function or a static backend, or keep the route on REST.",
@@ -204,10 +201,8 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  payloadFormatVersion: '2.0'\n  uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:status/invocations",
 )
 def mock_integration(src: "Source", r: Rule) -> Iterator[Finding]:
-    ctx = context(src)
-    preflights = {c.op.pointer for c in cors_options(ctx)}
-    for o in ctx.ops:
-        if o.itype == "mock" and o.pointer not in preflights:
+    for o in context(src).ops:
+        if o.itype == "mock" and not is_cors_preflight(o.method, o.integration):
             yield r.finding(
                 o.integration_pointer,
                 f"{o.route}: MOCK integration; HTTP APIs need a real backend to answer",
@@ -338,6 +333,7 @@ def tls_insecure_skip_verification(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.BLOCKER,
     fact="§1,§2.3",
     fixed_by=None,
+    stays_blocked=True,
     summary="Checks for integrations with responseTransferMode STREAM.",
     why="HTTP APIs cannot stream responses: the whole response is buffered and the 30 s timeout applies.",
     instead="Keep streaming routes on REST, or use Lambda function URLs with response streaming.",
@@ -423,21 +419,20 @@ def integration_timeout_over_30s(src: "Source", r: Rule) -> Iterator[Finding]:
     use_instead="x-amazon-apigateway-integration:\n  type: aws_proxy\n  httpMethod: POST\n  uri: arn:aws:apigateway:...:lambda:path/.../invocations\n  payloadFormatVersion: '1.0'",
 )
 def lambda_payload_format(src: "Source", r: Rule) -> Iterator[Finding]:
-    lambdas = [o for o in context(src).ops if o.itype == "aws_proxy" and is_lambda_uri(uri_text(o))]
-    if not lambdas:
-        return
-    routes = [o.route for o in lambdas]
-    two = [o.route for o in lambdas if str((o.integration or {}).get("payloadFormatVersion")) == "2.0"]
-    detail = (
-        f"; {len(two)} already ask for 2.0 ({route_list(two)}): their functions must read the 2.0 event"
-        if two
-        else "; with payload 1.0 the functions keep the REST event (requestContext.resourceId is null)"
-    )
-    yield r.finding(
-        lambdas[0].integration_pointer,
-        f"{len(routes)} Lambda proxy route{'s get' if len(routes) > 1 else ' gets'} the HTTP API event ({route_list(routes)}){detail}",
-        routes=routes,
-    )
+    ctx = context(src)
+    by_version: dict[str, list[Op]] = {"1.0": [], "2.0": []}
+    for o in ctx.ops:
+        if o.itype == "aws_proxy" and is_lambda_uri(uri_text(o)) and "integrationSubtype" not in (o.integration or {}):
+            by_version[ctx.options.payload_format_of(o.route)].append(o)
+    for version, ops in by_version.items():
+        if ops:
+            routes = [o.route for o in ops]
+            yield r.finding(
+                ops[0].integration_pointer,
+                f"{len(routes)} Lambda proxy route{'s get' if len(routes) > 1 else ' gets'} {PAYLOAD_1_0 if version == '1.0' else PAYLOAD_2_0} "
+                f"({route_list(routes)})",
+                routes=routes,
+            )
 
 
 RULES = (

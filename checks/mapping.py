@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+import re
+from typing import TYPE_CHECKING, Any, Iterator
 
 from apigw_migrate.checks.context import Op, context, mapping
 from apigw_migrate.checks.cors import cors_options
@@ -65,6 +66,51 @@ REST_ONLY_CONTEXT = (
 def rest_only_context(name: str) -> bool:
     """Whether `name` (without ``context.``) is a REST-only $context variable."""
     return any(name == v or (v.endswith(".") and name.startswith(v)) for v in REST_ONLY_CONTEXT)
+
+
+_SOURCES = (
+    (re.compile(r"^method\.request\.path\.(.+)$"), "$request.path.{}"),
+    (re.compile(r"^method\.request\.(?:multivalue)?querystring\.(.+)$"), "$request.querystring.{}"),
+    (re.compile(r"^method\.request\.(?:multivalue)?header\.(.+)$"), "$request.header.{}"),
+    (re.compile(r"^method\.request\.body\.(.+)$"), "$request.body.{}"),
+    (re.compile(r"^stageVariables\.(.+)$"), "$stageVariables.{}"),
+    (re.compile(r"^context\.(.+)$"), "$context.{}"),
+    (re.compile(r"^integration\.response\.(?:multivalue)?header\.(.+)$"), "$response.header.{}"),
+    (re.compile(r"^integration\.response\.body\.(.+)$"), "$response.body.{}"),
+)
+_WHOLE = {"method.request.body": "$request.body", "integration.response.body": "$response.body"}
+
+
+def translate_source(source: Any) -> Any:
+    """A REST mapping source as an HTTP mapping value, or None when it has no HTTP spelling.
+
+    >>> translate_source("method.request.multivalueheader.X-Id"), translate_source("'static'")
+    ('$request.header.X-Id', 'static')
+    >>> translate_source("integration.response.body.a.b"), translate_source("nonsense")
+    ('$response.body.a.b', None)
+    >>> translate_source({"Fn::Sub": "'${Stage}-x'"})
+    {'Fn::Sub': '${Stage}-x'}
+    """
+    if not isinstance(source, str):
+        # '${Value}' inside an Fn::Sub is a quoted static value too.
+        sub = source.get("Fn::Sub") if isinstance(source, dict) and len(source) == 1 else None
+        text = sub if isinstance(sub, str) else sub[0] if isinstance(sub, list) and sub and isinstance(sub[0], str) else None
+        if text is None or not (len(text) >= 2 and text[0] == text[-1] == "'"):
+            return None
+        inner = text[1:-1]
+        if isinstance(sub, list):
+            return {"Fn::Sub": [inner, *sub[1:]]}
+        return {"Fn::Sub": inner} if "${" in inner else inner
+    s = source.strip()
+    if len(s) >= 2 and s[0] == s[-1] == "'":
+        return s[1:-1]
+    if s in _WHOLE:
+        return _WHOLE[s]
+    for pattern, template in _SOURCES:
+        m = pattern.match(s)
+        if m:
+            return template.format(m.group(1))
+    return None
 
 
 def _request_mappings(src: "Source") -> list[tuple[Op, str, str]]:

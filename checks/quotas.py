@@ -67,6 +67,7 @@ def authorizer_quota(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.BLOCKER,
     fact="§3",
     fixed_by=None,
+    stays_blocked=True,
     summary="Checks for resource paths that are not valid HTTP API route paths: a greedy variable that is not the last segment, a variable that is not a whole segment, empty segments.",
     why="HTTP API route keys accept `{name}` only as a whole segment and `{name+}` only as the last one; import rejects any other path, so the route cannot be created as written.",
     instead="Rename the resource so that path variables are whole segments and a greedy {name+} comes last (for example /files/{key+} instead of /{proxy+}/meta).",

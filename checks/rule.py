@@ -23,6 +23,10 @@ class Rule:
     - `fact`: the fact-sheet section (``§12``).
     - `example` / `use_instead`: a REST snippet and its HTTP counterpart, for the docs.
     - `fixed_by`: the convert pass that handles it automatically, or None.
+    - `stays_blocked`: an HTTP API cannot serve the route at all (no integration, no authorizer to write):
+      setting a blocker of this rule aside (`--ignore`) only moves it out of the report, the route stays
+      blocked. Other blockers are a lost guarantee: setting one aside acknowledges the loss, and the route
+      moves without the feature.
     - `check`: Source → findings; no I/O, no printing.
     """
 
@@ -37,6 +41,7 @@ class Rule:
     example: str = ""
     use_instead: str = ""
     fixed_by: str | None = None
+    stays_blocked: bool = False
     references: tuple[str, ...] = ()
 
     def finding(self, pointer: str, message: str, routes: Iterable[str] = (), severity: Severity | None = None) -> Finding:

@@ -172,7 +172,7 @@ def test_rules_lists_every_rule(cli):
     assert r.code == 0
     lines = r.stdout.splitlines()
     assert len(lines) == len(ALL_RULES)
-    assert lines[0].startswith("AGW000  warning  rule-crashed")
+    assert lines[0].startswith("AGW000  warning  internal-error")
     assert any(l.startswith("AGW201  blocker  api-key-required") and "Checks for methods that require an API key" in l for l in lines)
 
 

@@ -15,7 +15,7 @@ from apigw_migrate.findings import Severity
 PASSES = ("normalize", "routes", "integrations", "parameters", "authorizers", "cors", "stage", "cleanup", "validate")
 
 CATALOG = {
-    "AGW000": ("rule-crashed", "warning"), "AGW001": ("swagger2-document", "info"), "AGW002": ("http-api-document", "info"),
+    "AGW000": ("internal-error", "warning"), "AGW001": ("swagger2-document", "info"), "AGW002": ("http-api-document", "info"),
     "AGW101": ("edge-optimized-endpoint", "warning"), "AGW102": ("private-endpoint", "blocker"), "AGW103": ("vpc-endpoint-ids", "blocker"),
     "AGW104": ("resource-policy", "blocker"), "AGW105": ("waf-web-acl", "blocker"), "AGW106": ("backend-client-certificate", "blocker"),
     "AGW107": ("binary-media-types", "warning"), "AGW108": ("minimum-compression-size", "warning"), "AGW109": ("documentation-parts", "info"),

@@ -1,8 +1,12 @@
 """Convert a REST API definition into an HTTP API OpenAPI 3.0 document, one pass at a time.
 
 The shapes below are the contract between `convert` and its consumers (the CLI, `iac`, `diff`).
-`convert(src, options)` deep-copies the input's API and runs `PASSES` over it in order; each pass is
-``pass(doc, ctx) -> (doc, findings)`` (see `transforms/context.py`).
+`convert(src, options)` first runs the analysis `check` runs (`checks.analyze`, same options, same
+ignores): it says which routes are blocked and which findings to report. Then it deep-copies the input's
+API and runs `PASSES` over it in order; each pass is ``pass(doc, ctx) -> (doc, findings)`` (see
+`transforms/context.py`) and only rewrites: the judging is done. A pass that meets something it cannot
+rewrite on a route the analysis called movable returns an AGW000 finding that blocks the route: the
+analysis and the pass disagree, which is a bug (the tests look for it on every input they have).
 """
 
 from __future__ import annotations
@@ -12,27 +16,16 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from apigw_migrate.errors import InputError, UsageError
-from apigw_migrate.findings import Finding, locate_all
+from apigw_migrate.errors import InputError
+from apigw_migrate.findings import ApiResult, Finding, api_verdict, locate_all
 from apigw_migrate.load import ensure_shallow
+from apigw_migrate.options import ON_BLOCKED, STAGE_NAME, VALID_PAYLOAD_FORMATS, ConvertOptions, check_options
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
     from apigw_migrate.transforms.http_rules import Violation
 
-
-@dataclass
-class ConvertOptions:
-    payload_format: str = "1.0"  # Lambda proxy payloadFormatVersion; "1.0" is the REST-compatible event
-    jwt_audiences: tuple[str, ...] = ()  # audiences for JWT authorizers made from Cognito ones
-    on_blocked: str = "fail"  # "fail": blocked routes make convert exit 1; "skip": leave them out, listed
-    stage_name: str = "$default"
-    # route key → {"payloadFormatVersion": "2.0", "jwtAudience": ["client-id", ...]}, either key optional
-    route_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # What check sets aside, convert sets aside too (see `split_ignored`): rule id prefixes, and the
-    # config's `ignore-at` entries (`apigw_migrate.config.IgnoreAt`: rule + pointer glob).
-    ignore: tuple[str, ...] = ()
-    ignore_at: tuple[Any, ...] = ()
+__all__ = ["ConvertOptions", "ConvertResult", "LambdaUse", "PASSES", "convert", "ON_BLOCKED", "STAGE_NAME", "VALID_PAYLOAD_FORMATS"]
 
 
 @dataclass
@@ -50,7 +43,8 @@ class ConvertResult:
     """What convert produces.
 
     - `document`: the HTTP API OpenAPI 3.0.1 document.
-    - `findings`: located findings (same ids as check) for everything that changed meaning or was left out.
+    - `report`: the analysis, as `check` reports it (findings, route and API verdicts, ignored findings),
+      plus any AGW000 finding a pass made; `findings`, `blocked_routes` and `ignored` are read from it.
     - `stage`: HTTP stage settings in apigatewayv2 CreateStage field names (`StageName`, `StageVariables`,
       `DefaultRouteSettings`, `RouteSettings` keyed by route key, `AccessLogSettings`, `Tags`), translated from
       the bundle's or template's REST stage; `{"StageName": …}` alone when the input has no stage.
@@ -60,22 +54,33 @@ class ConvertResult:
     - `blocked_reasons`: for each blocked route, the findings that block it.
     - `violations`: what makes `document` unfit for import (OpenAPI schema or HTTP import rules); convert
       must not be written out while this is non-empty.
-    - `ignored`: findings set aside by the options' ignores or an inline `x-apigw-migrate-ignore`, each
-      with its `ignored_by` reason (they are counted, never dropped).
+    - `acknowledged`: blockers the options set aside, so their routes moved without the feature; the
+      document records them (`info.x-apigw-migrate`, template Metadata for IaC).
 
     Blocked routes are left out of `document` whatever `on_blocked` says; `on_blocked` tells the caller
     (the CLI) whether that makes the conversion a failure.
     """
 
     document: dict
-    findings: list[Finding] = field(default_factory=list)
+    report: ApiResult = field(default_factory=lambda: ApiResult(source_path="", api="", findings=[], routes={}, verdict="ready"))
     stage: dict = field(default_factory=dict)
     lambda_functions: list[LambdaUse] = field(default_factory=list)
-    blocked_routes: list[str] = field(default_factory=list)
     explain: list[tuple[str, list[str]]] = field(default_factory=list)
     blocked_reasons: dict[str, list[Finding]] = field(default_factory=dict)
     violations: list["Violation"] = field(default_factory=list)
-    ignored: list[Finding] = field(default_factory=list)
+    acknowledged: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.report.findings
+
+    @property
+    def ignored(self) -> list[Finding]:
+        return self.report.ignored
+
+    @property
+    def blocked_routes(self) -> list[str]:
+        return sorted(self.report.blocked_routes)
 
     @property
     def ok(self) -> bool:
@@ -96,23 +101,20 @@ from apigw_migrate.transforms.validate import validate  # noqa: E402
 
 PASSES = (
     normalize,  # needs nothing: makes everything after it read OpenAPI 3.0 with local refs resolved
-    routes,  # needs OpenAPI 3.0 servers/paths (normalize); blocks routes HTTP cannot key
+    routes,  # needs OpenAPI 3.0 servers/paths (normalize); leaves out the blocked routes, so no later pass sees them
     integrations,  # needs OpenAPI 3.0 operations (normalize); leaves CORS-only OPTIONS mocks to cors
     parameters,  # needs the HTTP integration types (integrations) to know which mappings to translate
     authorizers,  # needs OpenAPI 3.0 securitySchemes (normalize); folds root security into operations
     cors,  # needs per-operation security (authorizers) to spot greedy routes with an authorizer
     stage,  # needs final routes (all the above) to re-key method settings and list Lambda functions
-    cleanup,  # needs every pass above done: it removes what they read (templates, validators, blocked routes)
+    cleanup,  # needs every pass above done: it removes what they read (templates, validators), records what was acknowledged
     validate,  # needs the finished document (cleanup)
 )
 
-VALID_PAYLOAD_FORMATS = ("1.0", "2.0")
-ON_BLOCKED = ("fail", "skip")
-STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")  # apigatewayv2 CreateStage (the REST rule too)
-
-
 def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResult:
     """Convert one REST API `Source` into an HTTP API document; raises InputError for an HTTP API input."""
+    from apigw_migrate.checks import acknowledged, analyze, blocking_findings
+
     options = options or ConvertOptions()
     if src.flavor == "http":
         raise InputError(
@@ -122,82 +124,36 @@ def convert(src: "Source", options: ConvertOptions | None = None) -> ConvertResu
         )
     check_options(options)
     ensure_shallow(src.api, src.path, src.positions, src.base_pointer)
-    ctx = Context(options=options, src=src)
+    # Convert judges with every rule: a rule left out by `select` would let a blocked route reach the passes.
+    report = analyze(src, replace(options, select=()))
+    ctx = Context(options=options, src=src, blocked=blocking_findings(report), acknowledged=acknowledged(report))
     doc = copy.deepcopy(src.api)
-    findings: list[Finding] = []
+    internal: list[Finding] = []
     explain: list[tuple[str, list[str]]] = []
     for step in PASSES:
         ctx.notes = []
         doc, found = step(doc, ctx)
-        findings.extend(found)
+        internal.extend(found)
         explain.append((step.__name__, ctx.notes))
-    findings.extend(outside_findings(src))
-    kept, ignored = split_ignored(src, locate_all(dict.fromkeys(findings), src), options)
+    if internal:
+        report = _with_internal(report, locate_all(dict.fromkeys(internal), src))
     return ConvertResult(
         document=doc,
-        findings=kept,
+        report=report,
         stage=ctx.stage,
         lambda_functions=ctx.lambda_functions,
-        blocked_routes=sorted(ctx.blocked),
         explain=explain,
         blocked_reasons={route: [f.located(src) for f in fs] for route, fs in sorted(ctx.blocked.items())},
         violations=ctx.violations,
-        ignored=ignored,
+        acknowledged=ctx.acknowledged,
     )
 
 
-def split_ignored(src: "Source", findings: list[Finding], options: ConvertOptions) -> tuple[list[Finding], list[Finding]]:
-    """(kept, set aside): the findings a user ignored for check are ignored here the same way.
-
-    Only the report changes: a blocked route stays blocked (its reasons stay in `blocked_reasons`),
-    since leaving it in would write a route HTTP APIs cannot serve.
-    """
-    from apigw_migrate.checks import ignore_reason, InlineIgnores
-
-    inline = InlineIgnores(src)
-    kept: list[Finding] = []
-    ignored: list[Finding] = []
-    for f in findings:
-        reason = ignore_reason(f, tuple(options.ignore), tuple(options.ignore_at), inline)
-        if reason:
-            ignored.append(replace(f, ignored_by=reason))
-        else:
-            kept.append(f)
-    return kept, ignored
-
-
-# Check rules about what sits outside the OpenAPI definition (endpoint type, usage plans, custom domains,
-# alarms): no pass handles them, yet convert's findings must be complete on their own.
-API_LEVEL_RULES = ("AGW101", "AGW102", "AGW202", "AGW811", "AGW812", "AGW813", "AGW821")
-# Rules the passes apply to the definition; check also finds them in a bundle's or template's other
-# properties (SAM Auth.ResourcePolicy, restApi.binaryMediaTypes, a template's AWS::Lambda::Permission
-# resources naming the REST API, ...), which only check can see.
-OUTSIDE_DEFINITION_RULES = ("AGW103", "AGW104", "AGW107", "AGW108", "AGW201", "AGW701", "AGW702", "AGW831")
-
-
-def outside_findings(src: "Source") -> list[Finding]:
-    from apigw_migrate.checks import ALL_RULES, CRASH_RULE_ID, run_rules
-
-    wanted = set(API_LEVEL_RULES) | set(OUTSIDE_DEFINITION_RULES)
-    found = run_rules(src, [r for r in ALL_RULES if r.id in wanted])
-    inside = src.base_pointer
-    return [
-        f
-        for f in found
-        if f.rule in API_LEVEL_RULES
-        or f.rule == CRASH_RULE_ID
-        or (inside and f.pointer != inside and not f.pointer.startswith(inside + "/"))
-    ]
-
-
-def check_options(options: ConvertOptions) -> None:
-    if options.payload_format not in VALID_PAYLOAD_FORMATS:
-        raise UsageError(f"--payload-format must be 1.0 or 2.0, not {options.payload_format!r}")
-    if options.stage_name != "$default" and not STAGE_NAME.fullmatch(options.stage_name):
-        raise UsageError(f"--stage-name {options.stage_name!r}: use $default or 1-128 letters, digits, '-' and '_'")
-    if options.on_blocked not in ON_BLOCKED:
-        raise UsageError(f"--on-blocked must be fail or skip, not {options.on_blocked!r}")
-    for route, override in options.route_overrides.items():
-        version = override.get("payloadFormatVersion")
-        if version is not None and str(version) not in VALID_PAYLOAD_FORMATS:
-            raise UsageError(f"route {route!r}: payload-format must be 1.0 or 2.0, not {version!r}")
+def _with_internal(report: ApiResult, internal: list[Finding]) -> ApiResult:
+    """The analysis plus the AGW000 findings of passes that could not rewrite a route: those routes are blocked."""
+    routes = dict(report.routes)
+    for f in internal:
+        for route in f.routes:
+            routes[route] = "blocked"
+    findings = sorted(report.findings + internal, key=Finding.sort_key)
+    return replace(report, findings=findings, routes=routes, verdict=api_verdict(routes, findings))

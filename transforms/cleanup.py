@@ -3,9 +3,10 @@
 Removes the blocked routes, the REST-only root extensions (fact sheet §3 table), request validators, the
 REST-only integration properties (templates and responses of proxy integrations, passthrough behaviour,
 content handling, cache keys, `insecureSkipVerification`), authorizer leftovers, API-key schemes and
-apigw-migrate's own `x-apigw-migrate-*` markers. Each removal that took a behaviour away has its finding;
-the others are listed by `--explain`. Request body schemas stay, as documentation only (AGW703). Sets
-`openapi: 3.0.1` and `x-amazon-apigateway-importexport-version`.
+apigw-migrate's own `x-apigw-migrate-*` markers. Each removal that takes a behaviour away was reported by
+its rule; `--explain` lists them all. Request body schemas stay, as documentation only (AGW703). Sets
+`openapi: 3.0.1` and `x-amazon-apigateway-importexport-version`, and records in `info.x-apigw-migrate`
+the blockers the user set aside, so the document says which guarantees it no longer gives.
 """
 
 from __future__ import annotations
@@ -16,21 +17,21 @@ from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, AUTHTYPE, content_handling_matters, declared_binary_media_types, scheme_kind
 from apigw_migrate.transforms.context import ENDPOINT_CONFIGURATION, Context, Op, integration_type, operations, remove_operation
-from apigw_migrate.transforms.integrations import PASSTHROUGH_TEMPLATES
+from apigw_migrate.checks.services import PASSTHROUGH_TEMPLATES
 from apigw_migrate.transforms.parameters import rest_type
 
 IMPORT_EXPORT_VERSION = "x-amazon-apigateway-importexport-version"
 VALIDATOR = "x-amazon-apigateway-request-validator"
-# That HTTP APIs have no binary-media-types setting is [U] (fact sheet §2.2): it is left out with AGW107.
-ROOT_EXTENSIONS: dict[str, tuple[str | None, str]] = {
-    "x-amazon-apigateway-binary-media-types": ("AGW107", "binary media types {value} left out: HTTP APIs have no such setting; Lambda 2.0 responses say isBase64Encoded themselves"),
-    "x-amazon-apigateway-minimum-compression-size": ("AGW108", "minimum compression size {value} left out: HTTP APIs do not compress responses"),
-    "x-amazon-apigateway-documentation": ("AGW109", "documentation parts left out: HTTP APIs have no documentation parts"),
-    "x-amazon-apigateway-policy": ("AGW104", "resource policy left out: HTTP APIs have none, so its IP, VPC or account restrictions no longer apply"),
-    "x-amazon-apigateway-gateway-responses": ("AGW702", "custom gateway responses ({value}) left out: HTTP APIs return their own error bodies and headers"),
-    "x-amazon-apigateway-api-key-source": (None, "removed x-amazon-apigateway-api-key-source (HTTP APIs have no API keys)"),
-    "x-amazon-apigateway-request-validators": (None, "removed the request validator definitions"),
-    VALIDATOR: (None, "removed the API-wide default request validator"),
+# That HTTP APIs have no binary-media-types setting is [U] (fact sheet §2.2): it is left out (AGW107 says so).
+ROOT_EXTENSIONS: dict[str, str] = {
+    "x-amazon-apigateway-binary-media-types": "binary media types {value} left out: HTTP APIs have no such setting; Lambda 2.0 responses say isBase64Encoded themselves",
+    "x-amazon-apigateway-minimum-compression-size": "minimum compression size {value} left out: HTTP APIs do not compress responses",
+    "x-amazon-apigateway-documentation": "documentation parts left out: HTTP APIs have no documentation parts",
+    "x-amazon-apigateway-policy": "resource policy left out: HTTP APIs have none, so its IP, VPC or account restrictions no longer apply",
+    "x-amazon-apigateway-gateway-responses": "custom gateway responses ({value}) left out: HTTP APIs return their own error bodies and headers",
+    "x-amazon-apigateway-api-key-source": "removed x-amazon-apigateway-api-key-source (HTTP APIs have no API keys)",
+    "x-amazon-apigateway-request-validators": "removed the request validator definitions",
+    VALIDATOR: "removed the API-wide default request validator",
 }  # fmt: skip
 HTTP_AUTHORIZER_KEYS = {
     "request": {"type", "identitySource", "authorizerUri", "authorizerCredentials", "authorizerResultTtlInSeconds",
@@ -44,39 +45,47 @@ def cleanup(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
 
     >>> doc = {"openapi": "3.0.0", "x-amazon-apigateway-binary-media-types": ["image/png"], "paths": {}}
     >>> out, findings = cleanup(doc, Context())
-    >>> out, [f.rule for f in findings]
-    ({'openapi': '3.0.1', 'paths': {}, 'x-amazon-apigateway-importexport-version': '1.0'}, ['AGW107'])
+    >>> out, findings
+    ({'openapi': '3.0.1', 'paths': {}, 'x-amazon-apigateway-importexport-version': '1.0'}, [])
     """
-    findings: list[Finding] = []
     _blocked_routes(doc, ctx)
-    _validators(doc, ctx, findings)
-    for key, (rule, message) in ROOT_EXTENSIONS.items():
+    _validators(doc, ctx)
+    for key, message in ROOT_EXTENSIONS.items():
         if key not in doc:
             continue
         value = doc.pop(key)
-        if rule is None:
-            ctx.note(message)
-            continue
         shown = ", ".join(map(str, value)) if isinstance(value, (list, dict)) else value
-        findings.append(ctx.finding(rule, "/" + key, message.format(value=shown)))
-    _endpoint_configuration(doc, ctx, findings)
-    _integrations(doc, ctx, findings)
+        ctx.note(message.format(value=shown))
+    _endpoint_configuration(doc, ctx)
+    _integrations(doc, ctx)
     _schemes(doc, ctx)
     _markers(doc, ctx)
-    bodies = [o.route for o in operations(doc) if isinstance(o.op.get("requestBody"), dict)]
-    if bodies:
-        findings.append(
-            ctx.finding(
-                "AGW703",
-                "/paths",
-                f"request body models of {len(bodies)} route(s) are kept as documentation only: HTTP APIs do not validate "
-                "requests",
-                routes=bodies,
-            )
-        )
+    _acknowledged(doc, ctx)
     doc["openapi"] = "3.0.1"
     doc[IMPORT_EXPORT_VERSION] = "1.0"
-    return doc, findings
+    return doc, []
+
+
+MARKER = "x-apigw-migrate"
+
+
+def acknowledgement(findings: list[Finding]) -> dict:
+    """What the written document records about the blockers set aside (in `info.x-apigw-migrate`, or template Metadata)."""
+    return {
+        "acknowledged": [
+            {"rule": f.rule, "ignoredBy": f.ignored_by, "routes": list(f.routes) or "all", "message": f.message} for f in findings
+        ]
+    }
+
+
+def _acknowledged(doc: dict, ctx: Context) -> None:
+    """Say in the document which blockers the user set aside: it no longer gives those guarantees."""
+    if not ctx.acknowledged:
+        return
+    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    info[MARKER] = acknowledgement(ctx.acknowledged)
+    doc["info"] = info
+    ctx.note(f"recorded {len(ctx.acknowledged)} acknowledged blocker(s) in info.{MARKER}")
 
 
 def _blocked_routes(doc: dict, ctx: Context) -> None:
@@ -89,7 +98,7 @@ def _blocked_routes(doc: dict, ctx: Context) -> None:
         ctx.note(f"left out {len(removed)} blocked route(s): {', '.join(removed)}")
 
 
-def _validators(doc: dict, ctx: Context, findings: list[Finding]) -> None:
+def _validators(doc: dict, ctx: Context) -> None:
     validators = doc.get("x-amazon-apigateway-request-validators") or {}
     default = doc.get(VALIDATOR)
     routes: list[str] = []
@@ -103,41 +112,24 @@ def _validators(doc: dict, ctx: Context, findings: list[Finding]) -> None:
             if first is None:
                 first = jp.join(o.pointer, VALIDATOR) if own else "/" + VALIDATOR
     if routes:
-        findings.append(
-            ctx.finding(
-                "AGW701",
-                first or "/x-amazon-apigateway-request-validators",
-                f"request validation left out for {len(routes)} route(s): HTTP APIs do not check bodies or required "
-                "parameters, so invalid requests reach the backend",
-                routes=routes,
-            )
-        )
+        ctx.note(f"request validation left out for {len(routes)} route(s)")
 
 
-def _endpoint_configuration(doc: dict, ctx: Context, findings: list[Finding]) -> None:
-    for i, server in enumerate(doc.get("servers") or []):
+def _endpoint_configuration(doc: dict, ctx: Context) -> None:
+    for server in doc.get("servers") or []:
         config = server.get(ENDPOINT_CONFIGURATION) if isinstance(server, dict) else None
         if not isinstance(config, dict):
             continue
-        if config.get("vpcEndpointIds"):
-            findings.append(
-                ctx.finding(
-                    "AGW103",
-                    jp.join("/servers", i, ENDPOINT_CONFIGURATION, "vpcEndpointIds"),
-                    f"VPC endpoint ids {', '.join(map(str, config['vpcEndpointIds']))} left out: HTTP APIs cannot be private",
-                )
-            )
         for key in [k for k in config if k not in ("disableExecuteApiEndpoint", "ipAddressType")]:
             del config[key]
-            if key != "vpcEndpointIds":
-                ctx.note(f"removed endpoint-configuration {key}")
+            ctx.note(f"removed endpoint-configuration {key}")
         if not config:
             del server[ENDPOINT_CONFIGURATION]
     if doc.get("servers") == [{"url": "/"}]:
         del doc["servers"]
 
 
-def _integrations(doc: dict, ctx: Context, findings: list[Finding]) -> None:
+def _integrations(doc: dict, ctx: Context) -> None:
     hits: dict[str, list[tuple[str, str]]] = {}
     passthrough = 0
 
@@ -194,8 +186,7 @@ def _integrations(doc: dict, ctx: Context, findings: list[Finding]) -> None:
         "AGW309": "tlsConfig.insecureSkipVerification left out: HTTP APIs verify the backend certificate, so a self-signed one fails",
     }
     for rule, entries in hits.items():
-        routes = sorted({r for r, _ in entries})
-        findings.append(ctx.finding(rule, entries[0][1], f"{messages[rule]} ({len(routes)} route(s))", routes=routes))
+        ctx.note(f"{messages[rule]} ({len({r for r, _ in entries})} route(s))")
 
 
 def _schemes(doc: dict, ctx: Context) -> None:

@@ -2,9 +2,13 @@
 
 A pass is ``def name(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]``. The document is the
 HTTP-API-to-be (OpenAPI 3.0 once `normalize` ran); `ctx` carries the options, the input `Source` (None
-when a pass runs on its own, as in the doctests), the routes blocked so far and the one-line notes that
-`convert --explain` prints. Findings point into the input as the user wrote it: `ctx.pointer()` maps a
-pointer into the document being converted back to the input (Swagger 2.0 places included).
+when a pass runs on its own, as in the doctests), the routes the analysis blocked (with the findings that
+block them), the blockers the user acknowledged, and the one-line notes that `convert --explain` prints.
+
+Passes do not judge: the analysis (`checks.analyze`) made every finding. The only findings a pass returns
+are AGW000, from `ctx.cannot()`, when it meets something it cannot rewrite on a route the analysis called
+movable; they point into the input as the user wrote it (`ctx.pointer()` maps a pointer into the
+document being converted back to the input, Swagger 2.0 places included).
 
 Values may be CloudFormation intrinsics or Terraform placeholders; `map_text` edits the text inside a
 plain string or an ``Fn::Sub`` and gives up (returns None) on anything it cannot see into.
@@ -43,6 +47,7 @@ class Context:
     # Pointer prefixes in the converted document → where the same thing sits in the input (Swagger 2.0).
     renames: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, list[Finding]] = field(default_factory=dict)
+    acknowledged: list[Finding] = field(default_factory=list)  # blockers set aside: their routes move without the feature
     notes: list[str] = field(default_factory=list)
     stage: dict = field(default_factory=dict)
     lambda_functions: list["LambdaUse"] = field(default_factory=list)
@@ -73,24 +78,23 @@ class Context:
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def finding(
-        self,
-        rule_id: str,
-        pointer: str,
-        message: str,
-        routes: Iterable[str] = (),
-        severity: Severity | None = None,
-        in_document: bool = False,
-    ) -> Finding:
-        """A catalog finding located in the input.
+    def cannot(self, route: str, pointer: str, what: str) -> Finding:
+        """Block `route`: the pass cannot rewrite `what`, though the analysis found nothing that blocks it.
 
-        `pointer` is a pointer into the converted document, or, with `in_document`, already a pointer into
-        the input file (for what sits outside the API definition: a bundle's stage, a template's properties).
+        That is a disagreement between a check rule and this pass (a bug): the AGW000 finding says so,
+        and the route is left out rather than written wrong.
         """
-        from apigw_migrate.checks import get_rule
+        from apigw_migrate.checks import CRASH_RULE_ID, get_rule
 
-        where = pointer if in_document else self.pointer(pointer)
-        return get_rule(rule_id).finding(where, message, routes=sorted(set(routes)), severity=severity)
+        f = get_rule(CRASH_RULE_ID).finding(
+            self.pointer(pointer),
+            f"{route}: convert cannot rewrite {what}, yet the analysis found nothing blocking the route; the route was "
+            "left out (this is a bug in apigw-migrate: please report it)",
+            routes=[route],
+            severity=Severity.BLOCKER,
+        )
+        self.block(route, f)
+        return f
 
     def block(self, route: str, finding: Finding) -> None:
         """Record that `route` cannot move; the finding says why (cleanup leaves the route out)."""

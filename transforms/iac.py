@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from apigw_migrate.errors import UsageError
 from apigw_migrate.openapi import ANY_METHOD
 from apigw_migrate.transforms import ConvertResult, LambdaUse
+from apigw_migrate.transforms.cleanup import acknowledgement
 from apigw_migrate.transforms.context import is_intrinsic, operations
 from apigw_migrate.transforms.stage import lambda_function
 
@@ -124,6 +125,9 @@ class _Builder:
                 "to S3 and point " + ("DefinitionUri" if self.fmt == "sam" else "BodyS3Location") + " at it instead"
             )
         template["Metadata"] = {METADATA_KEY: {"notes": self.notes}}
+        if self.result.acknowledged:
+            # The blockers the user set aside with --ignore: the template says which guarantees it drops.
+            template["Metadata"][METADATA_KEY].update(acknowledgement(self.result.acknowledged))
         if self.source_kind:
             template["Metadata"][METADATA_KEY]["source_kind"] = self.source_kind
         return _ordered(template)

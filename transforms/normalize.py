@@ -40,21 +40,13 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> doc = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "basePath": "/prod",
     ...        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}
     >>> out, findings = normalize(doc, Context())
-    >>> out["openapi"], out["servers"], [f.rule for f in findings]
-    ('3.0.1', [{'url': '/prod'}], ['AGW001'])
+    >>> out["openapi"], out["servers"], findings
+    ('3.0.1', [{'url': '/prod'}], [])
     >>> normalize(out, Context())[0] == out
     True
     """
-    findings: list[Finding] = []
     if "swagger" in doc:
         doc = _from_swagger2(doc, ctx)
-        findings.append(
-            ctx.finding(
-                "AGW001",
-                "/swagger",
-                "Swagger 2.0 input converted to OpenAPI 3.0.1 (HTTP API import accepts only OpenAPI 3.0)",
-            )
-        )
         ctx.note("converted Swagger 2.0 to OpenAPI 3.0.1")
     else:
         _swagger2_leftovers(doc, ctx)
@@ -73,7 +65,7 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in missing
             )
             ctx.note(f"{o.route}: declared the path parameter(s) {', '.join(missing)} (OpenAPI requires it)")
-    return doc, findings
+    return doc, []
 
 
 def _info(doc: dict, ctx: Context) -> None:

@@ -4,7 +4,8 @@ A REST export names its stage in `servers[].variables.basePath` (OpenAPI 3.0) or
 a server URL path after normalize). HTTP import turns a base path into part of every route unless told to
 ignore it (fact sheet §3: the base path is the `basePath` server variable, else the URL path), so the
 servers are reduced to ``{"url": "/"}`` (kept only to carry the endpoint configuration). A greedy variable
-(`{proxy+}`) must be the last segment of a route; a route that breaks a route-key rule cannot move.
+(`{proxy+}`) must be the last segment of a route. The routes the analysis blocked are left out here, so
+no later pass sees them; a route that breaks a route-key rule was blocked by AGW803.
 `x-amazon-apigateway-any-method` stays: it is the ANY route in HTTP import too. CORS-only OPTIONS
 methods are left to the `cors` pass, which needs their headers.
 """
@@ -14,33 +15,34 @@ from __future__ import annotations
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import route_path_problem
-from apigw_migrate.transforms.context import ENDPOINT_CONFIGURATION, Context, operations
+from apigw_migrate.transforms.context import ENDPOINT_CONFIGURATION, Context, operations, remove_operation
 
 
 def routes(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
-    """Check every route key and drop the REST base path from `servers`.
+    """Leave out the blocked routes, check every other route key and drop the REST base path from `servers`.
 
     >>> doc = {"openapi": "3.0.1", "servers": [{"url": "https://x.example/{basePath}",
     ...        "variables": {"basePath": {"default": "/prod"}}}],
     ...        "paths": {"/{proxy+}/x": {"get": {}}, "/a": {"get": {}}}}
     >>> ctx = Context()
     >>> out, findings = routes(doc, ctx)
-    >>> "servers" in out, sorted(ctx.blocked)
-    (False, ['GET /{proxy+}/x'])
+    >>> "servers" in out, sorted(ctx.blocked), [f.rule for f in findings]
+    (False, ['GET /{proxy+}/x'], ['AGW000'])
     """
     findings: list[Finding] = []
     _servers(doc, ctx)
+    removed = []
     for o in operations(doc):
+        if o.route in ctx.blocked:
+            remove_operation(doc, o)
+            removed.append(o.route)
+            continue
         problem = route_path_problem(o.path)
         if problem:
-            f = ctx.finding(
-                "AGW803",
-                jp.join("/paths", o.path),
-                f"{o.route}: not a valid HTTP API route ({problem}); the route cannot move as written",
-                routes=[o.route],
-            )
-            findings.append(f)
-            ctx.block(o.route, f)
+            findings.append(ctx.cannot(o.route, jp.join("/paths", o.path), f"the route path ({problem})"))
+            remove_operation(doc, o)
+    if removed:
+        ctx.note(f"left out {len(removed)} blocked route(s): {', '.join(removed)}")
     return doc, findings
 
 

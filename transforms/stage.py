@@ -5,7 +5,7 @@ properties, or the `AWS::ApiGateway::Stage` of a CloudFormation RestApi. `Conver
 apigatewayv2 CreateStage names (fact sheet §11): method settings re-keyed from REST keys
 (``~1books~1{id}/GET``, ``*/*``) to route keys, throttling and detailed metrics copied, the access-log
 format with REST-only variables replaced, stage variables and tags copied. What HTTP stages lack (cache,
-execution logs, X-Ray, canary, WAF, client certificate, Firehose logs) gets its finding. The document
+execution logs, X-Ray, canary, WAF, client certificate, Firehose logs) is left out (the AGW6xx rules said so). The document
 itself is not changed.
 
 `ConvertResult.lambda_functions` lists each Lambda function an integration or authorizer calls (the ARN
@@ -31,7 +31,7 @@ from apigw_migrate.transforms.context import (
     sub_to_intrinsic,
     text_of,
 )
-from apigw_migrate.transforms.parameters import rest_only_context
+from apigw_migrate.checks.mapping import rest_only_context
 
 if TYPE_CHECKING:
     from apigw_migrate.transforms import LambdaUse
@@ -57,72 +57,10 @@ def stage(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> ctx.stage, [(u.function, u.routes) for u in ctx.lambda_functions]
     ({'StageName': '$default'}, [('arn:aws:lambda:r:1:function:f', ('GET /a',))])
     """
-    findings: list[Finding] = []
     rest, base = _rest_stage(ctx)
-    ctx.stage = _translate(doc, rest, base, ctx, findings) if rest else {"StageName": ctx.options.stage_name}
+    ctx.stage = _translate(doc, rest, base, ctx) if rest else {"StageName": ctx.options.stage_name}
     ctx.lambda_functions = _lambda_functions(doc, ctx)
-    by_variable = [u for u in ctx.lambda_functions if "${stageVariables." in json.dumps(u.function)]
-    if by_variable:
-        names = ", ".join(str(text_of(u.function) or json.dumps(u.function)) for u in by_variable)
-        findings.append(
-            ctx.finding(
-                "AGW831",
-                "/paths",
-                f"Lambda function(s) chosen by a stage variable ({names}): grant each possible function an invoke "
-                "permission for the new API id by hand (generated permissions cannot name them)",
-                routes=[r for u in by_variable for r in u.routes],
-            )
-        )
-    findings.extend(_resource_policy_invocations(doc, ctx, by_variable))
-    return doc, findings
-
-
-def _resource_policy_invocations(doc: dict, ctx: Context, by_variable: list["LambdaUse"]) -> list[Finding]:
-    """AGW831 for the functions the HTTP API will invoke through their resource policies.
-
-    Grants made for the REST API name its id; only a credentials role carries over. The
-    CloudFormation and SAM outputs write the new grants, the OpenAPI output cannot.
-    """
-    skip = {r for u in by_variable for r in u.routes}
-    routes, first = [], None
-    for o in operations(doc):
-        integ = o.integration
-        if (
-            o.route in ctx.blocked or o.route in skip or integ is None or integration_type(integ) != "aws_proxy"
-            or "integrationSubtype" in integ or integ.get("credentials") or lambda_function(integ.get("uri")) is None
-        ):  # fmt: skip
-            continue
-        routes.append(o.route)
-        first = first or o.integration_pointer
-    authorizers = [
-        name
-        for name, scheme in ((doc.get("components") or {}).get("securitySchemes") or {}).items()
-        if isinstance(scheme, dict)
-        and isinstance(scheme.get(AUTHORIZER), dict)
-        and str(scheme[AUTHORIZER].get("type", "")).lower() == "request"
-        and lambda_function(scheme[AUTHORIZER].get("authorizerUri")) is not None
-        and not scheme[AUTHORIZER].get("authorizerCredentials")
-    ]
-    if not routes and not authorizers:
-        return []
-    guarded = [
-        o.route
-        for o in operations(doc)
-        if o.route not in ctx.blocked and o.route not in routes
-        and any(name in requirement for requirement in o.op.get("security") or [] if isinstance(requirement, dict) for name in authorizers)
-    ]  # fmt: skip
-    parts = [f"{len(routes)} Lambda route(s)"] if routes else []
-    if authorizers:
-        parts.append(f"Lambda authorizer(s) {', '.join(authorizers)}")
-    return [
-        ctx.finding(
-            "AGW831",
-            first or jp.join("/components/securitySchemes", authorizers[0]),
-            f"{' and '.join(parts)} run on the functions' resource policies, which name the REST API: the HTTP API "
-            "needs its own lambda:InvokeFunction grants (--format cloudformation or sam writes them)",
-            routes=routes + guarded,
-        )
-    ]
+    return doc, []
 
 
 # -- reading the REST stage ---------------------------------------------------------------------
@@ -191,7 +129,7 @@ _CFN_NAMES = {
 }  # fmt: skip
 
 
-def _translate(doc: dict, rest: dict, base: str, ctx: Context, findings: list[Finding]) -> dict:
+def _translate(doc: dict, rest: dict, base: str, ctx: Context) -> dict:
     in_template = base.startswith("/Resources/")
 
     def where(*tokens: str) -> str:
@@ -201,7 +139,8 @@ def _translate(doc: dict, rest: dict, base: str, ctx: Context, findings: list[Fi
         return jp.join(base, *tokens)
 
     def report(rule: str, ptr: str, message: str) -> None:
-        findings.append(ctx.finding(rule, ptr, message, in_document=True))
+        # The rule (AGW6xx, AGW105, AGW106) reported it; --explain says what this pass did about it.
+        ctx.note(message)
 
     out: dict[str, Any] = {"StageName": ctx.options.stage_name}
     rest_name = rest.get("stageName")

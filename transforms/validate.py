@@ -44,7 +44,7 @@ def _short(message: str) -> str:
 
 
 def validate(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
-    """Record every violation in `ctx.violations`; quotas become findings.
+    """Record every violation in `ctx.violations`; quotas (raisable, reported by AGW801 and AGW802) become notes.
 
     >>> ctx = Context()
     >>> _ = validate({"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {
@@ -54,9 +54,7 @@ def validate(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     [('integration_types', '/paths/~1a/get/x-amazon-apigateway-integration/type')]
     """
     ctx.violations = http_rules.check(doc) + spec_violations(doc)
-    findings = [
-        ctx.finding(rule_id, v.pointer, v.message)
-        for rule_id, rule in http_rules.QUOTA_RULES.items()
-        for v in rule(doc)
-    ]
-    return doc, findings
+    for rule in http_rules.QUOTA_RULES.values():
+        for v in rule(doc):
+            ctx.note(v.message)
+    return doc, []

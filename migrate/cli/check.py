@@ -34,8 +34,13 @@ HELP = (
     "the place (file:line:column), the routes it affects and what to do instead. Each route gets a verdict "
     "(ready, needs-change, blocked) and each API one (ready, ready-with-changes, partial, stay-on-rest).\n\n"
     "A template holding several REST APIs is checked API by API (--api picks one).\n\n"
+    "The options that change a verdict are convert's too, and move both alike: --jwt-audience (without an "
+    "audience a Cognito authorizer cannot become a JWT one, which blocks its routes), --payload-format, and "
+    "the config's per-route overrides and ignores. A blocker set aside with --ignore no longer blocks its "
+    "routes (you accept the loss) unless no HTTP API can serve the route at all (see `apigw-migrate rule ID`).\n\n"
     "Settings can live in \\[tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
-    "current directory upwards): select, ignore, fail-on, \\[\\[ignore-at]] rule + pointer glob. An "
+    "current directory upwards): select, ignore, fail-on, \\[\\[ignore-at]] rule + pointer glob, per-route "
+    "\\[routes.\"GET /x\"] payload-format and jwt-audience. An "
     "`x-apigw-migrate-ignore: [AGW201]` key on any object of the input silences those rules at and below it. "
     "Ignored findings are counted, never hidden.\n\n"
     "\b\nExamples:\n"
@@ -67,16 +72,24 @@ def check(
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix (repeatable)."),
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
+    payload_format: Optional[str] = typer.Option(None, "--payload-format", metavar="1.0|2.0", help="payloadFormatVersion convert gives Lambda proxy integrations (default 1.0), as for convert."),
+    jwt_audience: List[str] = typer.Option([], "--jwt-audience", metavar="ID", help="Audience (app client id) of the JWT authorizers made from Cognito ones, as for convert (repeatable)."),
 ) -> None:
     from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
     from apigw_migrate.errors import UserError
     from apigw_migrate.load import expand_inputs, load, load_all
+    from apigw_migrate.options import analysis_options
     from apigw_migrate.render import render
 
-    select_ids = rule_ids("--select", select)
-    ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
+    options = analysis_options(
+        config,
+        select=rule_ids("--select", select),
+        ignore=rule_ids("--ignore", ignore),
+        payload_format=payload_format,
+        jwt_audience=jwt_audience,
+    )
     threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
 
     files = expand_inputs(inputs)
@@ -99,7 +112,7 @@ def check(
     if not sources and len(errors) == 1:
         raise typer.Exit(int(ExitCode.USAGE))
 
-    report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
+    report = run_checks(sources, options=options)
     report.errors = errors
     to_terminal = output is None and sys.stdout.isatty()
     text = render(report, fmt.value, tty=to_terminal, color=not os.environ.get("NO_COLOR"))

@@ -43,8 +43,12 @@ HELP = (
     "Lambda proxy routes get payload format 1.0 (the REST-compatible event) unless --payload-format 2.0 "
     "or a per-route override says otherwise. Cognito authorizers become JWT authorizers and need the app "
     "client ids as audience: --jwt-audience, the bundle's cognitoUserPools, or the config file. Routes that "
-    "cannot move (VTL templates, mocks, other AWS services, two authorizers...) are blocked: with "
-    "--on-blocked fail (default) nothing is written; with skip they are left out and listed.\n\n"
+    "cannot move (VTL templates, mocks, other AWS services, two authorizers, API keys...) are blocked: with "
+    "--on-blocked fail (default) nothing is written; with skip they are left out and listed. Convert runs the "
+    "analysis `check` runs, with the same options: it blocks exactly the routes check calls blocked and "
+    "reports check's findings. A blocker about the whole API (private endpoint, resource policy, mutual TLS...) "
+    "blocks every route; to move anyway, acknowledge it with --ignore ID (or the config's ignore): the written "
+    "document records what was acknowledged (info.x-apigw-migrate, or the template's Metadata).\n\n"
     # Square brackets are escaped: the help is rendered with rich markup.
     "Per-route overrides live in \\[tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml:\n\n"
     "\b\n"
@@ -52,8 +56,8 @@ HELP = (
     '  payload-format = "2.0"\n'
     '  jwt-audience = ["app-client-id"]\n\n'
     "Findings set aside for check (--ignore, the config's ignore and ignore-at, an inline "
-    "x-apigw-migrate-ignore key) are set aside here too and counted as ignored; a blocked route stays blocked. "
-    "The x-apigw-migrate-ignore keys are not written to the output.\n\n"
+    "x-apigw-migrate-ignore key) are set aside here too and counted as ignored. The x-apigw-migrate-ignore keys "
+    "are not written to the output.\n\n"
     "\b\nExamples:\n"
     "  apigw-migrate convert shop.bundle.json -o shop-http.yaml\n"
     "  apigw-migrate convert export.json -o - --payload-format 2.0 > http.json\n"
@@ -62,7 +66,6 @@ HELP = (
     "Exit codes: 0 written · 1 blocked routes (with --on-blocked fail) or a document that fails validation "
     "(nothing written) · 2 usage or input error (also: the input already is an HTTP API)."
 )
-ROUTE_OVERRIDE_KEYS = {"payload-format", "jwt-audience"}
 
 
 def register(app: typer.Typer) -> None:
@@ -76,35 +79,33 @@ def convert(
     output: str = typer.Option(..., "-o", "--output", metavar="OUT", help="Where to write: .json, .yaml or .yml; '-' for stdout (JSON)."),
     api: Optional[str] = typer.Option(None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to convert."),
     fmt: OutputFormat = typer.Option(OutputFormat.openapi, "--format", help="openapi (default): the import document; cloudformation or sam: a template holding it, its stage and Lambda permissions."),
-    payload_format: str = typer.Option("1.0", "--payload-format", metavar="1.0|2.0", help="payloadFormatVersion of Lambda proxy integrations."),
+    payload_format: Optional[str] = typer.Option(None, "--payload-format", metavar="1.0|2.0", help="payloadFormatVersion of Lambda proxy integrations."),
     jwt_audience: List[str] = typer.Option([], "--jwt-audience", metavar="ID", help="Audience (app client id) of the JWT authorizers made from Cognito ones (repeatable)."),
     on_blocked: OnBlocked = typer.Option(OnBlocked.fail, "--on-blocked", help="fail (default): write nothing when a route cannot move; skip: leave those routes out."),
     stage_name: str = typer.Option("$default", "--stage-name", metavar="NAME", help="Name of the HTTP stage (the $default stage serves at the URL root)."),
     explain: bool = typer.Option(False, "--explain", help="Also list, pass by pass, what convert changed."),
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     report: Report = typer.Option(Report.text, "--report", help="How to print the findings: text (default), json or markdown."),
-    ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); blocked routes stay blocked."),
+    ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); a blocker set aside is acknowledged and no longer blocks, unless no HTTP API can serve the route."),
 ) -> None:
     from apigw_migrate.cli.check import rule_ids
     from apigw_migrate.config import load_config
     from apigw_migrate.load import load
-    from apigw_migrate.transforms import ConvertOptions
+    from apigw_migrate.options import ConvertOptions, analysis_options
     from apigw_migrate.transforms import convert as run_convert
 
     target = _target(output)
-    ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
-    overrides = route_overrides(config.routes, config.path or "config")
-    src = load(input_path, api=api)
-    options = ConvertOptions(
+    options = analysis_options(
+        config,
+        ignore=rule_ids("--ignore", ignore),
         payload_format=payload_format,
-        jwt_audiences=tuple(a for raw in jwt_audience for a in raw.split(",") if a),
+        jwt_audience=jwt_audience,
+        cls=ConvertOptions,
         on_blocked=on_blocked.value,
         stage_name=stage_name,
-        route_overrides=overrides,
-        ignore=tuple(ignore_ids) + config.ignore,
-        ignore_at=config.ignore_at,
     )
+    src = load(input_path, api=api)
     result = run_convert(src, options)
     # The findings report is the command's data (stdout, or stderr when stdout carries the document);
     # what happened to the document is a diagnostic (stderr).
@@ -118,10 +119,7 @@ def convert(
     if result.blocked_routes:
         verb = "cannot move" if on_blocked is OnBlocked.fail else "left out (--on-blocked skip)"
         err.write(f"{len(result.blocked_routes)} route(s) {verb}:\n")
-        for route, findings in result.blocked_reasons.items():
-            for f in findings:
-                message = f.message[len(route) + 2 :] if f.message.startswith(route + ": ") else f.message
-                err.write(f"  {route}: {f.rule} {message}\n")
+        err.write(_blocked_text(result))
         failed = on_blocked is OnBlocked.fail
     if result.violations:
         err.write("the converted document fails validation, so it was not written:\n")
@@ -141,29 +139,22 @@ def convert(
         from apigw_migrate.transforms.iac import to_template
 
         document = to_template(result, fmt.value, source_kind=src.kind)
+    if result.acknowledged:
+        err.write(f"acknowledged (--ignore) {len(result.acknowledged)} blocker(s): {', '.join(sorted({f.rule for f in result.acknowledged}))}; the output records them\n")
     _write(document, output, target)
     err.write(f"wrote {'stdout' if output == '-' else output}: {remaining} route(s) as an HTTP API {fmt.value} definition\n")
 
 
-def route_overrides(routes: dict, where: str) -> dict[str, dict[str, Any]]:
-    """`[tool.apigw-migrate.routes."GET /x"]` tables, checked: route key → {"payloadFormatVersion", "jwtAudience"}."""
-    out: dict[str, dict[str, Any]] = {}
-    for route, table in (routes or {}).items():
-        if not isinstance(table, dict):
-            raise UsageError(f"{where}: routes.{route!r} must be a table of overrides")
-        unknown = sorted(set(table) - ROUTE_OVERRIDE_KEYS)
-        if unknown:
-            raise UsageError(f"{where}: routes.{route!r}: unknown override {unknown[0]!r} (known: {', '.join(sorted(ROUTE_OVERRIDE_KEYS))})")
-        entry: dict[str, Any] = {}
-        if "payload-format" in table:
-            entry["payloadFormatVersion"] = str(table["payload-format"])
-        if "jwt-audience" in table:
-            audience = table["jwt-audience"]
-            if not isinstance(audience, list) or not all(isinstance(a, str) for a in audience):
-                raise UsageError(f"{where}: routes.{route!r}: jwt-audience must be a list of app client ids")
-            entry["jwtAudience"] = list(audience)
-        out[route] = entry
-    return out
+def _blocked_text(result: "ConvertResult") -> str:
+    """Each blocked route with why, once: a blocker about the whole API is said once for every route."""
+    whole_api = list(dict.fromkeys(f for fs in result.blocked_reasons.values() for f in fs if not f.routes))
+    lines = [f"  every route: {f.rule} {f.message}\n" for f in whole_api]
+    for route in result.blocked_routes:
+        for f in result.blocked_reasons.get(route, []):
+            if f.routes:
+                message = f.message[len(route) + 2 :] if f.message.startswith(route + ": ") else f.message
+                lines.append(f"  {route}: {f.rule} {message}\n")
+    return "".join(lines)
 
 
 def _target(output: str) -> str:
@@ -210,30 +201,11 @@ def _write(document: Any, output: str, target: str) -> None:
 
 
 def _render_findings(src: "Source", result: "ConvertResult", fmt: str) -> str:
-    from apigw_migrate.findings import ApiResult, CheckReport, api_verdict, route_verdicts
-    from apigw_migrate.openapi import all_route_keys
+    from apigw_migrate.findings import CheckReport
     from apigw_migrate.render import render
 
-    # A route's verdict says what convert did with it: blocked only when it was left out; a blocker
-    # finding on a converted route (an API key requirement removed, say) still needs a change.
-    routes = route_verdicts(all_route_keys(src), result.findings)
-    blocked = set(result.blocked_routes)
-    for route, verdict in routes.items():
-        if route in blocked:
-            routes[route] = "blocked"
-        elif verdict == "blocked":
-            routes[route] = "needs-change"
-    api = ApiResult(
-        source_path=src.path,
-        api=src.display_name,
-        findings=result.findings,
-        routes=routes,
-        verdict=api_verdict(routes, result.findings),
-        ignored=result.ignored,
-        kind=src.kind,
-        flavor=src.flavor,
-    )
-    return render(CheckReport(apis=[api], command="convert"), fmt, tty=False)
+    # The analysis check reports, as check reports it: the same findings and the same verdicts.
+    return render(CheckReport(apis=[result.report], command="convert"), fmt, tty=False)
 
 
 def _explain(result: "ConvertResult") -> str:
