@@ -44,14 +44,23 @@ def rule_markdown(r: "Rule") -> str:
     if r.use_instead:
         parts += ["", "Use instead:", "", _fence(r.use_instead)]
     parts += ["", "## Migration", ""]
-    if r.fixed_by and r.severity.value == "blocker":
-        # convert rewrites the document, but the REST behaviour itself is lost: say so.
+    if r.severity.value == "blocker" and r.stays_blocked:
         parts.append(
-            f"Partly automatic: `apigw-migrate convert` rewrites the document in its `{r.fixed_by}` pass and reports "
-            f"this finding again, since the behaviour must be replaced by hand. {r.instead}"
+            "Manual: the routes it blocks cannot move, and `apigw-migrate convert` leaves them out. Setting the finding "
+            f"aside (`--ignore {r.id}`) only moves it out of the report: an HTTP API cannot serve such a route. {r.instead}"
+        )
+    elif r.severity.value == "blocker":
+        # convert can rewrite the document, but the REST behaviour itself is lost: only an explicit
+        # acknowledgement lets the routes move.
+        how = f" in its `{r.fixed_by}` pass" if r.fixed_by else ""
+        parts.append(
+            "Acknowledge or redesign: `apigw-migrate convert` leaves the routes it blocks out (with `--on-blocked fail`, "
+            f"the default, it writes nothing). Setting the finding aside (`--ignore {r.id}`, or the config's ignore) "
+            f"acknowledges the loss: the routes move without the feature{how}, and the written document records the "
+            f"acknowledgement. {r.instead}"
         )
     elif r.fixed_by:
-        parts.append(f"Automatic: `apigw-migrate convert` handles this in its `{r.fixed_by}` pass and reports what it did. {r.instead}")
+        parts.append(f"Automatic: `apigw-migrate convert` handles this in its `{r.fixed_by}` pass and reports this finding. {r.instead}")
     else:
         parts.append(f"Manual: {r.instead}")
     parts += ["", "## References", ""]

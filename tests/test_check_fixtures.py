@@ -10,7 +10,7 @@ from conftest import FIXTURES
 
 _BOOKSTORE = {
     "AGW104", "AGW107", "AGW108", "AGW109", "AGW201", "AGW203", "AGW204", "AGW206", "AGW207", "AGW208", "AGW209",
-    "AGW301", "AGW302", "AGW303", "AGW304", "AGW305", "AGW306", "AGW307", "AGW308", "AGW309", "AGW310", "AGW311",
+    "AGW302", "AGW303", "AGW304", "AGW305", "AGW306", "AGW307", "AGW308", "AGW309", "AGW310", "AGW311",
     "AGW312", "AGW313", "AGW401", "AGW402", "AGW403", "AGW404", "AGW405", "AGW406", "AGW501", "AGW502", "AGW503",
     "AGW504", "AGW701", "AGW702", "AGW703", "AGW821", "AGW831",
 }  # fmt: skip
@@ -30,19 +30,20 @@ EXPECTED = {
     ),
     ("inventory.swagger2.json", None): ({"AGW001", "AGW304", "AGW305", "AGW404", "AGW703", "AGW821"}, "partial"),
     ("orders.swagger2.yaml", None): (
-        {"AGW001", "AGW201", "AGW204", "AGW205", "AGW301", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821", "AGW831"},
+        {"AGW001", "AGW201", "AGW204", "AGW205", "AGW302", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821", "AGW831"},
         "partial",
     ),
     ("payments.oas30.yaml", None): (
-        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW311", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821", "AGW831"},
+        {"AGW103", "AGW104", "AGW208", "AGW209", "AGW301", "AGW302", "AGW311", "AGW313", "AGW402", "AGW701", "AGW703", "AGW821", "AGW831"},
         "stay-on-rest",
     ),
-    ("sam-template.yaml", "CatalogApi"): ({"AGW204", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
+    # Without --jwt-audience no JWT authorizer can be written for the Cognito one: its routes are blocked.
+    ("sam-template.yaml", "CatalogApi"): ({"AGW204", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "partial"),
     ("sam-template.yaml", "StaffApi"): (
         {"AGW102", "AGW103", "AGW104", "AGW313", "AGW601", "AGW602", "AGW603", "AGW604", "AGW608", "AGW821", "AGW831"},
         "stay-on-rest",
     ),
-    ("terraform.json.tpl", None): ({"AGW204", "AGW501", "AGW503", "AGW821"}, "ready-with-changes"),
+    ("terraform.json.tpl", None): ({"AGW204", "AGW501", "AGW503", "AGW821"}, "partial"),
 }
 
 
@@ -74,4 +75,4 @@ def test_template_with_two_rest_apis_is_checked_api_by_api(cli):
     assert result.code == 0, result.stderr
     apis = {a["api"]: a["verdict"] for a in json.loads(result.stdout)["apis"]}
     path = FIXTURES / "sam-template.yaml"
-    assert apis == {f"{path}#CatalogApi": "ready-with-changes", f"{path}#StaffApi": "stay-on-rest"}
+    assert apis == {f"{path}#CatalogApi": "partial", f"{path}#StaffApi": "stay-on-rest"}

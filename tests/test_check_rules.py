@@ -44,7 +44,8 @@ FIRES = [
     ("sam.yaml", "AGW202", "/Resources/ShopApi/Properties/Auth/UsagePlan", 30, 9, ["GET /orders"], "blocker"),
     ("swagger2_auth.yaml", "AGW203", "/securityDefinitions/token/x-amazon-apigateway-authorizer/type", 72, 7, ["GET /either", "POST /both"], "info"),
     ("sam.yaml", "AGW203", "/Resources/ShopApi/Properties/Auth/Authorizers/Tok", 34, 11, ["GET /orders"], "info"),
-    ("swagger2_auth.yaml", "AGW204", "/securityDefinitions/cognito/x-amazon-apigateway-authorizer/type", 81, 7, ["GET /either"], "warning"),
+    # No audience is known for the pool: the JWT authorizer cannot be written, so its route is blocked.
+    ("swagger2_auth.yaml", "AGW204", "/securityDefinitions/cognito/x-amazon-apigateway-authorizer/type", 81, 7, ["GET /either"], "blocker"),
     ("bundle_edge.json", "AGW204", "/openapi/components/securitySchemes/pool/x-amazon-apigateway-authorizer/type", 58, 13, ["GET /books"], "warning"),
     ("swagger2_auth.yaml", "AGW205", "/securityDefinitions/cognito/x-amazon-apigateway-authorizer/providerARNs", 82, 7, ["GET /either"], "warning"),
     ("swagger2_auth.yaml", "AGW206", "/securityDefinitions/token/x-amazon-apigateway-authorizer/identityValidationExpression", 73, 7, ["GET /either", "POST /both"], "warning"),
@@ -58,7 +59,7 @@ FIRES = [
     ("oas3_rest.yaml", "AGW301", f"{P}/~1queue/post/{INTEG}/uri", 9, 9, ["POST /queue"], "warning"),
     ("oas3_rest.yaml", "AGW302", f"{P}/~1table/put/{INTEG}/uri", 16, 9, ["PUT /table"], "blocker"),
     ("oas3_rest.yaml", "AGW303", f"{P}/~1calc/get/{INTEG}", 19, 7, ["GET /calc"], "blocker"),
-    ("oas3_rest.yaml", "AGW304", f"{P}/~1legacy/get/{INTEG}", 27, 7, ["GET /legacy"], "blocker"),
+    ("oas3_rest.yaml", "AGW304", f"{P}/~1legacy/get/{INTEG}/requestTemplates", 31, 9, ["GET /legacy"], "blocker"),
     ("oas3_rest.yaml", "AGW304", f"{P}/~1plain/get/{INTEG}", 40, 7, ["GET /plain"], "warning"),
     ("oas3_rest.yaml", "AGW305", f"{P}/~1status/get/{INTEG}", 54, 7, ["GET /status"], "blocker"),
     ("oas3_rest.yaml", "AGW306", f"{P}/~1fn/post/{INTEG}/responses", 102, 9, ["POST /fn"], "warning"),
@@ -350,7 +351,7 @@ def test_cognito_audience_is_found_in_the_bundle_for_a_pool_arn_longer_than_a_me
     cognito["x-amazon-apigateway-authorizer"]["providerARNs"] = [arn]
     src.bundle["cognitoUserPools"] = [{"userPoolArn": arn, "appClientIds": ["client-one"]}]
     findings = run_rules(src, [get_rule("AGW204")])
-    assert findings and all("the bundle lists app client ids client-one" in f.message for f in findings)
+    assert findings and all("audience client-one (the pool's app clients, from the bundle)" in f.message for f in findings)
 
 
 def _findings(tmp_path: Path, doc: dict, select: str, name: str = "api.json") -> list:
