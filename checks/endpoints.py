@@ -115,7 +115,7 @@ def vpc_endpoint_ids(src: "Source", r: Rule) -> Iterator[Finding]:
     for ids, ptr in _vpc_endpoint_ids(context(src)):
         if ids:
             shown = ", ".join(describe(i) for i in ids) if isinstance(ids, list) else describe(ids)
-            yield r.finding(ptr, f"the API is bound to VPC endpoints ({shown}); HTTP APIs cannot be")
+            yield r.finding(ptr, f"the API is bound to VPC endpoints ({shown}); HTTP APIs cannot be bound to execute-api VPC endpoints")
             return
 
 

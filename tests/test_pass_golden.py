@@ -1,9 +1,10 @@
 """Each convert pass alone on small inputs: golden pairs in tests/data/convert/<pass>/<case>.in.yaml → .out.yaml.
 
 The input is read like any user file (bundles included); an optional top-level
-`x-apigw-migrate-test-options` mapping holds ConvertOptions fields for the case. The .out.yaml records
-the document after the pass, the findings (rule, severity, pointer into the input), the routes the pass
-blocked, and for `stage` the stage settings and Lambda functions. Regenerate with
+`x-apigw-migrate-test-options` mapping holds ConvertOptions fields for the case. The pass runs after the
+analysis, as in convert. The .out.yaml records the document after the pass, the findings (only AGW000,
+when the pass cannot rewrite a route the analysis called movable: none is expected), the blocked routes,
+and for `stage` the stage settings and Lambda functions. Regenerate with
 APIGW_MIGRATE_UPDATE_GOLDEN=1 and review the diff like code.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from apigw_migrate.checks import acknowledged, analyze, blocking_findings
 from apigw_migrate.load import parse, source_from_document
 from apigw_migrate.transforms import PASSES, ConvertOptions
 from apigw_migrate.transforms.context import Context
@@ -33,7 +35,10 @@ def run_case(path: Path) -> tuple[dict, dict, Context]:
     if "jwt_audiences" in raw_options:
         raw_options["jwt_audiences"] = tuple(raw_options["jwt_audiences"])
     src = source_from_document(parsed.document, path.name, parsed.positions)
-    ctx = Context(options=ConvertOptions(**raw_options), src=src)
+    options = ConvertOptions(**raw_options)
+    # As in convert: the pass sees the routes the analysis blocked (and the blockers acknowledged).
+    report = analyze(src, options)
+    ctx = Context(options=options, src=src, blocked=blocking_findings(report), acknowledged=acknowledged(report))
     step = PASS_BY_NAME[path.parent.name]
     doc, findings = step(copy.deepcopy(src.api), ctx)
     record: dict = {
@@ -75,7 +80,7 @@ def test_pass_matches_golden_output(case: Path) -> None:
 def test_pass_run_twice_changes_nothing(case: Path) -> None:
     _, once, first = run_case(case)
     step = PASS_BY_NAME[case.parent.name]
-    twice, _ = step(copy.deepcopy(once), Context(options=first.options, src=first.src))
+    twice, _ = step(copy.deepcopy(once), Context(options=first.options, src=first.src, blocked=first.blocked, acknowledged=first.acknowledged))
     assert twice == once
 
 

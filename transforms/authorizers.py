@@ -81,6 +81,8 @@ def authorizers(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
 
     iam_name = next((n for n, k in kinds.items() if k == "iam"), None)
     for o in operations(doc):
+        if o.route in ctx.blocked:  # left out (by `routes`, in convert)
+            continue
         reqs = effective[o.route]
         # Whether HTTP import reads x-amazon-apigateway-auth is [U] (fact sheet §2.2): IAM is said with
         # the sigv4 scheme HTTP APIs document instead, and the extension goes.
