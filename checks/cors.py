@@ -129,6 +129,15 @@ def cors_dynamic_origin(src: "Source", r: Rule) -> Iterator[Finding]:
     for c in options:
         if c.dynamic:
             yield r.finding(c.dynamic_pointer, f"{c.op.route}: {c.dynamic}; an HTTP API lists its origins statically", routes=[c.op.route])
+    # HTTP API CORS refuses allowCredentials with the origin '*' [U]; the `cors` pass leaves it out.
+    credentialed = [c for c in options if c.headers.get("access-control-allow-credentials", "").strip().lower() == "true"]
+    if credentialed and any("*" in [o.strip() for o in c.headers.get("access-control-allow-origin", "").split(",")] for c in options):
+        yield r.finding(
+            credentialed[0].origin_pointer,
+            "credentials are allowed together with the origin '*', which browsers refuse and HTTP API CORS does not accept: "
+            "allowCredentials is left out; to allow credentialed requests, list the origins and set allowCredentials",
+            routes=[c.op.route for c in credentialed],
+        )
     by_origin: dict[str, list[CorsOption]] = {}
     for c in options:
         origin = c.headers.get("access-control-allow-origin")

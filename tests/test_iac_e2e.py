@@ -25,7 +25,10 @@ INPUTS = [
     ("cloudformation.json", None),
     ("terraform.json.tpl", None),
 ]
-OPTIONS = ConvertOptions(on_blocked="skip", jwt_audiences=("4example5client",))
+# The blockers about the whole API (private endpoint, VPC endpoints, resource policy, WAF, backend
+# certificate, edge domain) are acknowledged, so every fixture's other routes reach the template.
+WHOLE_API = ("AGW102", "AGW103", "AGW104", "AGW105", "AGW106", "AGW811")
+OPTIONS = ConvertOptions(on_blocked="skip", jwt_audiences=("4example5client",), ignore=WHOLE_API)
 
 
 def converted(name: str, api: str | None):
@@ -82,10 +85,18 @@ def test_convert_cli_writes_a_lint_clean_template(cli, tmp_path, name, api, fmt)
 
     out = tmp_path / f"template-{fmt}.yaml"
     args = ["convert", str(FIXTURES / name), "--format", fmt, "-o", str(out), "--on-blocked", "skip"]
-    args += ["--jwt-audience", "4example5client"] + (["--api", api] if api else [])
+    args += ["--jwt-audience", "4example5client", "--ignore", ",".join(WHOLE_API)] + (["--api", api] if api else [])
     result = cli(*args)
     assert result.code == 0, result
     problems = [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in lint_file(out) if m.rule.id[0] in "EW"]
     assert problems == []
     text = out.read_text()
     assert ("AWS::Serverless::HttpApi" if fmt == "sam" else "AWS::ApiGatewayV2::Api") in text
+
+
+def test_acknowledged_blockers_are_recorded_in_the_template_metadata(tmp_path):
+    src, result = converted("sam-template.yaml", "StaffApi")
+    template = to_template(result, "sam", source_kind=src.kind)
+    recorded = template["Metadata"]["apigw-migrate"]["acknowledged"]
+    assert sorted(a["rule"] for a in recorded) == ["AGW102", "AGW103", "AGW104"]
+    assert all(a["ignoredBy"] == "ignore" and a["routes"] == "all" and a["message"] for a in recorded)

@@ -1,4 +1,8 @@
-"""The pass modules' doctest examples (run by test_doctests.py), and the behaviours that rest on unconfirmed ([U]) fact-sheet rows."""
+"""The pass modules' doctest examples (run by test_doctests.py), and the behaviours that rest on unconfirmed ([U]) fact-sheet rows.
+
+A pass rewrites and the analysis reports (`checks.analyze`): each behaviour is checked on both sides, the
+document the pass writes and the finding `check` and `convert` report about it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import doctest
 import importlib
 
 
+from apigw_migrate.checks import analyze
+from apigw_migrate.findings import Finding
 from apigw_migrate.load import source_from_document
 from apigw_migrate.transforms import ConvertOptions
 from apigw_migrate.transforms.authorizers import authorizers, cognito_issuer
@@ -32,6 +38,12 @@ def test_pass_modules_have_a_doctest_example() -> None:
         assert any(t.examples for t in finder.find(module)), name
 
 
+def analysis(doc: dict, **options: object) -> list[Finding]:
+    """What check (and convert) report about a REST document written as a bare `paths` mapping."""
+    full = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, **copy.deepcopy(doc)}
+    return analyze(source_from_document(full, "api.json"), ConvertOptions(**options)).findings  # type: ignore[arg-type]
+
+
 def _op(integration: dict, path: str = "/users/{id}", parameters_: list | None = None) -> dict:
     op: dict = {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": integration}
     if parameters_ is not None:
@@ -51,9 +63,10 @@ def test_path_mapping_is_dropped_when_the_uri_names_the_route_variable_U() -> No
 def test_multivalue_header_source_is_comma_joined_U() -> None:
     doc = _op({"type": "HTTP_PROXY", "uri": "https://b", "requestParameters": {
         "integration.request.header.X-All": "method.request.multivalueheader.X-Tag"}})  # fmt: skip
-    out, findings = parameters(doc, Context())
+    out, _ = parameters(copy.deepcopy(doc), Context())
     assert out["paths"]["/users/{id}"]["get"]["x-amazon-apigateway-integration"]["requestParameters"] == {"overwrite:header.X-All": "$request.header.X-Tag"}
-    assert [f.rule for f in findings] == ["AGW401"] and "comma-joined [U]" in findings[0].message
+    (multi,) = [f for f in analysis(doc) if f.rule == "AGW401"]
+    assert "comma-join" in multi.message and multi.routes == ("GET /users/{id}",)
 
 
 def _sfn(template: str, parameters_: list | None = None) -> dict:
@@ -84,12 +97,12 @@ def test_payload_override_is_per_route() -> None:
     uri = "arn:aws:apigateway:r:lambda:path/2015-03-31/functions/arn:aws:lambda:r:1:function:f/invocations"
     doc = {"paths": {"/a": {"get": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "uri": uri}},
                             "post": {"x-amazon-apigateway-integration": {"type": "aws_proxy", "uri": uri}}}}}  # fmt: skip
-    ctx = Context(options=ConvertOptions(payload_format="2.0", route_overrides={"GET /a": {"payloadFormatVersion": "1.0"}}))
-    out, findings = integrations(doc, ctx)
+    options = {"payload_format": "2.0", "route_overrides": {"GET /a": {"payloadFormatVersion": "1.0"}}}
+    out, _ = integrations(copy.deepcopy(doc), Context(options=ConvertOptions(**options)))  # type: ignore[arg-type]
     versions = {m: op["x-amazon-apigateway-integration"]["payloadFormatVersion"] for m, op in out["paths"]["/a"].items()}
     assert versions == {"get": "1.0", "post": "2.0"}
     # One AGW313 per payload version, with its own description of what the functions see.
-    messages = {f.routes: f.message for f in findings}
+    messages = {f.routes: f.message for f in analysis(doc, **options) if f.rule == "AGW313"}
     assert "payload format 1.0" in messages[("GET /a",)] and "payload format 2.0" in messages[("POST /a",)]
 
 
@@ -97,9 +110,9 @@ def test_uri_variable_renamed_after_the_route_variable_is_reported_U() -> None:
     # HTTP APIs fill {authorId} in an HTTP_PROXY uri from the route's variable [U]: the rename is a warning.
     doc = _op({"type": "HTTP_PROXY", "uri": "https://b.example.com/a/{id}", "requestParameters": {
         "integration.request.path.id": "method.request.path.authorId"}}, path="/authors/{authorId}")  # fmt: skip
-    out, findings = parameters(doc, Context())
+    out, _ = parameters(copy.deepcopy(doc), Context())
     assert out["paths"]["/authors/{authorId}"]["get"]["x-amazon-apigateway-integration"]["uri"] == "https://b.example.com/a/{authorId}"
-    assert [(f.rule, f.routes) for f in findings] == [("AGW404", ("GET /authors/{authorId}",))] and "[U]" in findings[0].message
+    assert [(f.rule, f.routes) for f in analysis(doc) if f.rule == "AGW404"] == [("AGW404", ("GET /authors/{authorId}",))]
 
 
 def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
@@ -107,9 +120,10 @@ def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
     mock = {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
         "method.response.header.Access-Control-Allow-Origin": "'*'",
         "method.response.header.Access-Control-Allow-Credentials": "'true'"}}}}  # fmt: skip
-    out, findings = cors({"paths": {"/a": {"get": {}, "options": {"x-amazon-apigateway-integration": mock}}}}, Context())
+    doc = {"paths": {"/a": {"get": {}, "options": {"x-amazon-apigateway-integration": mock}}}}
+    out, _ = cors(copy.deepcopy(doc), Context())
     assert out["x-amazon-apigateway-cors"] == {"allowOrigins": ["*"]}
-    assert "AGW502" in [f.rule for f in findings]
+    assert "AGW502" in [f.rule for f in analysis(doc)]
 
 
 LAMBDA_URI = "arn:aws:apigateway:r:lambda:path/2015-03-31/functions/arn:aws:lambda:r:1:function:f/invocations"
@@ -131,11 +145,9 @@ def test_greedy_route_with_an_authorizer_gets_an_unauthenticated_options_route_U
     integ = {"type": "HTTP_PROXY", "uri": "https://b.example.com/{proxy}", "payloadFormatVersion": "1.0"}
     doc = {"x-amazon-apigateway-cors": {"allowOrigins": ["https://app.example.com"]}, "paths": {"/{proxy+}": {
         "x-amazon-apigateway-any-method": {"security": [{"auth": []}], "x-amazon-apigateway-integration": integ}}}}  # fmt: skip
-    out, findings = cors(doc, Context())
+    out, _ = cors(copy.deepcopy(doc), Context())
     twin = out["paths"]["/{proxy+}"]["options"]
     assert twin["security"] == [] and twin["x-amazon-apigateway-integration"] == integ
-    (greedy,) = [f for f in findings if f.rule == "AGW504"]
-    assert greedy.routes == ("ANY /{proxy+}", "OPTIONS /{proxy+}") and "[U]" in greedy.message
 
 
 def test_method_settings_keyed_any_apply_to_the_any_route_U() -> None:
@@ -155,9 +167,10 @@ def test_method_settings_keyed_any_apply_to_the_any_route_U() -> None:
 
 def test_binary_media_types_are_left_out_with_a_warning_U() -> None:
     # That HTTP APIs have no binary-media-types setting is [U]; the extension goes, with AGW107.
-    out, findings = cleanup({"openapi": "3.0.1", "x-amazon-apigateway-binary-media-types": ["image/png"], "paths": {}}, Context())
+    doc = {"x-amazon-apigateway-binary-media-types": ["image/png"], "paths": {}}
+    out, _ = cleanup(copy.deepcopy(doc), Context())
     assert "x-amazon-apigateway-binary-media-types" not in out
-    assert [(f.rule, f.severity.value) for f in findings] == [("AGW107", "warning")]
+    assert [(f.rule, f.severity.value) for f in analysis(doc) if f.rule == "AGW107"] == [("AGW107", "warning")]
 
 
 def _request_authorizer(**auth: object) -> dict:
@@ -175,10 +188,11 @@ def test_request_authorizer_without_identity_sources_has_no_identity_source_U() 
 
 def test_authorizer_cache_ttl_is_written_out_when_rest_left_it_unset_U() -> None:
     # The HTTP default TTL is [U]: REST's default, 300 s, is written so the caching stays the same.
-    out, findings = authorizers(_request_authorizer(identitySource="method.request.header.Authorization"), Context())
+    doc = _request_authorizer(identitySource="method.request.header.Authorization")
+    out, _ = authorizers(copy.deepcopy(doc), Context())
     auth = out["components"]["securitySchemes"]["auth"]["x-amazon-apigateway-authorizer"]
     assert auth["authorizerResultTtlInSeconds"] == 300 and auth["identitySource"] == "$request.header.Authorization"
-    assert "AGW208" in [f.rule for f in findings]
+    assert "AGW208" in [f.rule for f in analysis(doc)]
 
 
 def test_iam_auth_extension_becomes_a_sigv4_requirement_U() -> None:
@@ -193,8 +207,10 @@ def test_iam_auth_extension_becomes_a_sigv4_requirement_U() -> None:
 def test_vpc_link_integration_is_kept_as_written_with_a_warning_U() -> None:
     # Whether HTTP import takes the REST API's link id is [U]: the route is not blocked, AGW311 says what to change.
     integ = {"type": "http_proxy", "uri": "http://nlb.example.com/a", "connectionType": "VPC_LINK", "connectionId": "v1link"}
-    ctx = Context()
-    out, findings = integrations({"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integ}}}}, ctx)
+    doc = {"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integ}}}}
+    out, findings = integrations(copy.deepcopy(doc), Context())
     written = out["paths"]["/a"]["get"]["x-amazon-apigateway-integration"]
-    assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY"
-    assert [f.rule for f in findings] == ["AGW311"] and "[U]" in findings[0].message and ctx.blocked == {}
+    assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY" and findings == []
+    reported = analysis(doc)
+    assert [f.severity.value for f in reported if f.rule == "AGW311"] == ["warning"]
+    assert not any(f.severity.value == "blocker" for f in reported)
