@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from apigw_migrate.checks import run_checks
 from apigw_migrate.errors import InputError
 from apigw_migrate.load import source_from_document
 from apigw_migrate.openapi import all_route_keys
@@ -34,6 +35,24 @@ INTEGRATIONS = {
             "requestTemplates": {"application/json": "Action=SendMessage&MessageBody=$input.body"}},
     "dynamodb": {"type": "aws", "httpMethod": "POST", "uri": "arn:aws:apigateway:eu-west-1:dynamodb:action/PutItem",
                  "credentials": "arn:aws:iam::1:role/r", "requestTemplates": {"application/json": "{}"}},
+    # What only a rewrite used to find out: a template HTTP parameters cannot express, a missing role.
+    "sfn-vtl": {"type": "aws", "uri": "arn:aws:apigateway:eu-west-1:states:action/StartExecution", "credentials": "arn:aws:iam::1:role/r",
+                "requestTemplates": {"application/json": '#set($b = $input.json(\'$\'))\n{"input": "$util.escapeJavaScript($b)", '
+                                                         '"stateMachineArn": "arn:aws:states:eu-west-1:1:stateMachine:m"}'}},
+    "sfn": {"type": "aws", "uri": "arn:aws:apigateway:eu-west-1:states:action/StartExecution", "credentials": "arn:aws:iam::1:role/r",
+            "requestTemplates": {"application/json": '{"input": "$util.escapeJavaScript($input.json(\'$\'))", '
+                                                     '"stateMachineArn": "arn:aws:states:eu-west-1:1:stateMachine:m"}'}},
+    "sqs-no-role": {"type": "aws", "uri": "arn:aws:apigateway:eu-west-1:sqs:path/1/q",
+                    "requestTemplates": {"application/json": "Action=SendMessage&MessageBody=$input.body"}},
+    "http-vtl": {"type": "http", "httpMethod": "GET", "uri": "https://backend.example.com/v",
+                 "requestTemplates": {"application/json": '{"q": "$input.params(\'q\')"}'}},
+    "http-plain": {"type": "http", "httpMethod": "GET", "uri": "https://backend.example.com/p",
+                   "requestParameters": {"integration.request.header.X-Trace": "context.xrayTraceId"},
+                   "responses": {"default": {"statusCode": "200"}}},
+    "reserved-header": {"type": "http_proxy", "httpMethod": "ANY", "uri": "https://backend.example.com/r",
+                        "requestParameters": {"integration.request.header.X-Amzn-Trace-Id": "context.xrayTraceId",
+                                              "integration.request.header.Authorization": "'Basic abc'"}},
+    "stream": {"type": "aws_proxy", "httpMethod": "POST", "uri": FN.format("s"), "responseTransferMode": "STREAM"},
 }  # fmt: skip
 SCHEMES = {
     "api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"},
@@ -86,6 +105,11 @@ def rest_exports(draw: st.DrawFn) -> dict:
     }
     if draw(st.booleans()):
         doc["security"] = [{"token": []}]
+    if draw(st.booleans()) and draw(st.booleans()):
+        # A blocker about the whole API: nothing moves unless it is acknowledged.
+        doc["x-amazon-apigateway-policy"] = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}  # fmt: skip
     return doc
 
 
@@ -116,3 +140,41 @@ def test_converting_the_output_again_is_refused_as_an_http_api(doc: dict) -> Non
     assert again.flavor == "http"
     with pytest.raises(InputError, match="already an HTTP API definition"):
         convert(again)
+
+
+IGNORABLE = ["AGW104", "AGW201", "AGW207", "AGW204", "AGW302", "AGW305", "AGW402", "AGW304"]
+
+
+def _reported(findings: list) -> list[tuple]:
+    return sorted((f.rule, f.severity.value, f.pointer, f.routes, f.message) for f in findings if f.severity.value != "info")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    doc=rest_exports(),
+    audience=st.booleans(),
+    payload=st.sampled_from(["1.0", "2.0"]),
+    ignore=st.lists(st.sampled_from(IGNORABLE), max_size=3, unique=True),
+)
+def test_convert_leaves_out_exactly_what_check_blocks_and_reports_what_check_reports(
+    doc: dict, audience: bool, payload: str, ignore: list[str]
+) -> None:
+    """Invariant 1 on generated inputs: one analysis, two reports; no pass meets what it cannot rewrite."""
+    src = source_from_document(doc, "generated.json")
+    options = ConvertOptions(payload_format=payload, jwt_audiences=("client",) if audience else (), on_blocked="skip", ignore=tuple(ignore))
+    checked = run_checks([src], options=options).apis[0]
+    result = convert(src, options)
+
+    assert [f.message for f in result.findings if f.rule == "AGW000"] == []
+    assert sorted(result.blocked_routes) == sorted(checked.blocked_routes)
+    assert _reported(result.findings) == _reported(checked.findings)
+    assert result.report.routes == checked.routes and result.report.verdict == checked.verdict
+    written = {o.route for o in operations(result.document)}
+    assert written.isdisjoint(checked.blocked_routes)
+    assert result.violations == []
+    # A blocker about the whole API blocks every route; acknowledged, the document says so.
+    if any(f.severity.value == "blocker" and not f.routes for f in checked.findings):
+        assert written == set()
+    acknowledged = sorted({f.rule for f in result.acknowledged})
+    if written and acknowledged:
+        assert sorted({a["rule"] for a in result.document["info"]["x-apigw-migrate"]["acknowledged"]}) == acknowledged

@@ -115,6 +115,9 @@ def _requirements(o: Op, root: Any) -> list[dict]:
 def _settle(o: Op, reqs: list[dict], kinds: dict[str, str], unusable: set[str], ctx: Context) -> Finding | None:
     """Write the route's one security requirement (see `route_requirements`); AGW000 when there is not one."""
     real = route_requirements(reqs, kinds)
+    if any(kinds.get(n, "api_key" if n == "api_key" else "") == "api_key" for r in reqs for n in r) and not ctx.acknowledges("AGW201", o.route):
+        # Callers without a key would get through: only an acknowledged AGW201 lets that happen.
+        return ctx.cannot(o.route, jp.join(o.pointer, "security"), "the API key requirement")
     dropped = sorted({n for r in reqs for n in r} - {n for r in real for n in r})
     if dropped:
         ctx.note(f"{o.route}: dropped the requirement of {', '.join(dropped)} (API keys, or no API Gateway authorizer)")

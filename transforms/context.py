@@ -96,6 +96,10 @@ class Context:
         self.block(route, f)
         return f
 
+    def acknowledges(self, rule_id: str, route: str) -> bool:
+        """Whether the user set aside a blocker of `rule_id` on `route` (or on the whole API): its loss is accepted."""
+        return any(f.rule == rule_id and (not f.routes or route in f.routes) for f in self.acknowledged)
+
     def block(self, route: str, finding: Finding) -> None:
         """Record that `route` cannot move; the finding says why (cleanup leaves the route out)."""
         self.blocked.setdefault(route, []).append(finding)

@@ -41,18 +41,19 @@ def parameters(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> out["paths"]["/a/{id}"]["get"]["x-amazon-apigateway-integration"]["requestParameters"], findings
     ({'overwrite:header.X-Req': '$context.requestId'}, [])
     """
+    findings: list[Finding] = []
     for o in operations(doc):
         integ = o.integration
-        if integ is None or "integrationSubtype" in integ:
+        if integ is None or "integrationSubtype" in integ or o.route in ctx.blocked:
             continue
         kind = integration_type(integ)
         if kind not in ("http_proxy", "aws_proxy", "http"):
             continue
         if isinstance(integ.get("requestParameters"), dict):
-            _request(o, integ, kind, ctx)
+            findings.extend(_request(o, integ, kind, ctx))
         if rest_type(o, ctx) == "http" and isinstance(integ.get("responses"), dict):
             _responses(o, integ, ctx)
-    return doc, []
+    return doc, findings
 
 
 def rest_type(o: Op, ctx: Context) -> str:
@@ -64,9 +65,10 @@ def rest_type(o: Op, ctx: Context) -> str:
     return integration_type(o.integration)
 
 
-def _request(o: Op, integ: dict, kind: str, ctx: Context) -> None:
+def _request(o: Op, integ: dict, kind: str, ctx: Context) -> list[Finding]:
     out: dict[str, Any] = {}
     left_out: list[str] = []
+    findings: list[Finding] = []
     for key, source in integ["requestParameters"].items():
         if isinstance(key, str) and key.startswith(_ACTIONS):
             out[key] = source
@@ -82,6 +84,8 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context) -> None:
             _path_target(o, integ, kind, name, src_text, ctx)
             continue
         if location == "header" and reserved_header(name):
+            if not ctx.acknowledges("AGW402", o.route):
+                findings.append(ctx.cannot(o.route, jp.join(o.integration_pointer, "requestParameters", key), f"the mapping into {name}"))
             left_out.append(str(key))
             continue
         out[f"overwrite:{location}.{name}"] = translated
@@ -95,6 +99,7 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context) -> None:
             ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (HTTP support for it is [U])")
     else:
         del integ["requestParameters"]
+    return findings
 
 
 def _path_target(o: Op, integ: dict, kind: str, name: str, source: str, ctx: Context) -> None:
