@@ -114,15 +114,25 @@ class JsonLocator:
         offsets: dict[str, int] = {"": _WS.match(self.text, 0).end()}
         if trie and self.text[offsets[""]] in "{[":
             self._visit(offsets[""], trie, "", offsets)
-        result: dict[str, Position | None] = {}
+        found: dict[str, int | None] = {}
         for p in wanted:
             for a in jp.ancestors(p):
                 if a in offsets:
-                    result[p] = self._where(offsets[a])
+                    found[p] = offsets[a]
                     break
             else:
-                result[p] = None
-        return result
+                found[p] = None
+        positions = self._where_many(o for o in found.values() if o is not None)
+        return {p: None if o is None else positions[o] for p, o in found.items()}
+
+    def _where_many(self, offsets: Iterable[int]) -> dict[int, Position]:
+        """Line and column of many offsets, counting newlines once in order (no table of every line)."""
+        text, out, line, previous = self.text, {}, 1, 0
+        for offset in sorted(set(offsets)):
+            line += text.count("\n", previous, offset)
+            previous = offset
+            out[offset] = (line, offset - text.rfind("\n", 0, offset))
+        return out
 
     def _visit(self, start: int, trie: dict, pointer: str, offsets: dict[str, int]) -> int:
         """Record the wanted members of the container at `start`; return the offset just past it."""
