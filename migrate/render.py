@@ -169,7 +169,9 @@ def render_json(report: CheckReport) -> str:
         "errors": [{"file": path, "message": message} for path, message in report.errors],
         "summary": report.summary(),
     }
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # One member or item per line, without indentation: the C encoder only runs without `indent`, and a
+    # report of thousands of findings is written four times faster (bench/bench_check_process.py).
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",\n", ": ")) + "\n"
 
 
 def _sarif_rule(r: "Rule") -> dict:
