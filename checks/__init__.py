@@ -121,15 +121,9 @@ def run_checks(
     """
     if options is None:
         from apigw_migrate.config import Config
-        from apigw_migrate.options import AnalysisOptions, route_overrides
+        from apigw_migrate.options import analysis_options
 
-        config = config or Config()
-        options = AnalysisOptions(
-            select=tuple(select) or tuple(config.select),
-            ignore=tuple(ignore) + tuple(config.ignore),
-            ignore_at=tuple(config.ignore_at),
-            route_overrides=route_overrides(config.routes, config.path or "config"),
-        )
+        options = analysis_options(config or Config(), select=select, ignore=ignore)
     return CheckReport(apis=[analyze(src, options) for src in sources])
 
 

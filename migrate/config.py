@@ -13,7 +13,7 @@ skipped). `--config FILE` names the file directly. Shape (see docs/check-output.
     rule = "AGW305"
     pointer = "/paths/~1legacy*"    # glob on JSON Pointers; a match on an ancestor counts
 
-    [tool.apigw-migrate.routes."GET /legacy"]   # per-route overrides, read by convert
+    [tool.apigw-migrate.routes."GET /legacy"]   # per-route overrides, read by check and convert
     payload-format = "2.0"
     jwt-audience = ["app-client-id"]
 """
@@ -50,7 +50,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     ignore_at: tuple[IgnoreAt, ...] = ()
     fail_on: str | None = None
-    # Per-route overrides, read by convert; check only carries them.
+    # Per-route overrides (apigw_migrate.options.route_overrides), read by check and convert alike.
     routes: dict[str, Any] = field(default_factory=dict)
 
 
