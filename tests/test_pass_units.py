@@ -15,7 +15,8 @@ from apigw_migrate.checks import analyze
 from apigw_migrate.findings import Finding
 from apigw_migrate.load import source_from_document
 from apigw_migrate.transforms import ConvertOptions
-from apigw_migrate.transforms.authorizers import authorizers, cognito_issuer
+from apigw_migrate.checks.auth import cognito_issuer
+from apigw_migrate.transforms.authorizers import authorizers
 from apigw_migrate.transforms.cleanup import cleanup
 from apigw_migrate.transforms.context import Context
 from apigw_migrate.transforms.cors import cors

@@ -12,20 +12,19 @@ analysis and the pass disagree, which is a bug (the tests look for it on every i
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from apigw_migrate.errors import InputError
 from apigw_migrate.findings import ApiResult, Finding, api_verdict, locate_all
 from apigw_migrate.load import ensure_shallow
-from apigw_migrate.options import ON_BLOCKED, STAGE_NAME, VALID_PAYLOAD_FORMATS, ConvertOptions, check_options
+from apigw_migrate.options import ConvertOptions, check_options
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
     from apigw_migrate.transforms.http_rules import Violation
 
-__all__ = ["ConvertOptions", "ConvertResult", "LambdaUse", "PASSES", "convert", "ON_BLOCKED", "STAGE_NAME", "VALID_PAYLOAD_FORMATS"]
+__all__ = ["ConvertOptions", "ConvertResult", "LambdaUse", "PASSES", "convert"]  # ConvertOptions lives in apigw_migrate.options
 
 
 @dataclass

@@ -20,12 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.checks.auth import JwtPlan, cognito_issuer, jwt_plan, jwt_plans, route_requirements
+from apigw_migrate.checks.auth import JwtPlan, jwt_plan, jwt_plans, route_requirements
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, scheme_kind, translate_identity
 from apigw_migrate.transforms.context import Context, Op, operations
 
-__all__ = ["authorizers", "cognito_issuer"]
 
 AUTH = "x-amazon-apigateway-auth"
 SIGV4_SCHEME = {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"}

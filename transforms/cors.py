@@ -21,7 +21,6 @@ from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
 from apigw_migrate.transforms.context import DEFAULT_RESPONSE, Context, Op, operations, remove_operation
 
-__all__ = ["cors", "is_cors_preflight"]
 
 CORS = "x-amazon-apigateway-cors"
 _HEADER = "method.response.header."

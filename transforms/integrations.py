@@ -19,11 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.checks.services import PASSTHROUGH_TEMPLATES, http_templates, is_cors_preflight, is_lambda_uri, service_call, uri_text
+from apigw_migrate.checks.services import http_templates, is_cors_preflight, is_lambda_uri, service_call, uri_text
 from apigw_migrate.findings import Finding
 from apigw_migrate.transforms.context import Context, Op, as_int, integration_type, joined_as_sub, operations
 
-__all__ = ["PASSTHROUGH_TEMPLATES", "HTTP_TIMEOUT_MAX", "integrations"]
 
 HTTP_TIMEOUT_MAX = 30000
 

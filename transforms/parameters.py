@@ -26,7 +26,6 @@ from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import INTEGRATION
 from apigw_migrate.transforms.context import Context, Op, integration_type, map_text, operations, text_of
 
-__all__ = ["parameters", "rest_type", "translate_source"]
 
 _ACTIONS = ("overwrite:", "append:", "remove:")
 _TARGET = re.compile(r"^integration\.request\.(header|querystring|path)\.(.+)$")

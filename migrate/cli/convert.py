@@ -110,7 +110,7 @@ def convert(
     # The findings report is the command's data (stdout, or stderr when stdout carries the document);
     # what happened to the document is a diagnostic (stderr).
     stream = sys.stderr if output == "-" else sys.stdout
-    stream.write(_render_findings(src, result, report.value))
+    stream.write(_render_findings(result, report.value))
     stream.flush()
     err = sys.stderr
     if explain:
@@ -200,7 +200,7 @@ def _write(document: Any, output: str, target: str) -> None:
         raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
 
 
-def _render_findings(src: "Source", result: "ConvertResult", fmt: str) -> str:
+def _render_findings(result: "ConvertResult", fmt: str) -> str:
     from apigw_migrate.findings import CheckReport
     from apigw_migrate.render import render
 
