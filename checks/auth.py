@@ -429,6 +429,9 @@ def multiple_security_requirements(src: "Source", r: Rule) -> Iterator[Finding]:
         if len(reqs) < 2 and all(len(req) < 2 for req in reqs):
             continue
         kept = route_requirements(reqs, kinds)
+        if o.auth_type == "aws_iam":
+            # IAM (x-amazon-apigateway-auth) becomes a sigv4 requirement next to the others (the authorizers pass).
+            kept = [dict(req, sigv4=[]) for req in kept] or [{"sigv4": []}]
         if len(kept) > 1 or any(len(req) > 1 for req in kept):
             names = " | ".join(" + ".join(req) for req in kept)
             groups.setdefault((o.security_pointer, Severity.BLOCKER, names), []).append(o.route)

@@ -173,7 +173,9 @@ def reserved_header(name: str) -> bool:
 )
 def reserved_header_target(src: "Source", r: Rule) -> Iterator[Finding]:
     for o, target, source in _request_mappings(src):
-        if target.lower().startswith("integration.request.header."):
+        # On an AWS service integration a header such as X-Amz-Target is part of the service call, which an
+        # integration subtype makes itself (AGW301), or which cannot move at all (AGW302, AGW303).
+        if o.itype != "aws" and target.lower().startswith("integration.request.header."):
             name = target[len("integration.request.header."):]
             if reserved_header(name):
                 yield r.finding(_mapping_pointer(o, target), f"{o.route}: maps into reserved header {name}; HTTP APIs cannot set it", routes=[o.route])
