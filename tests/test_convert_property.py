@@ -91,6 +91,8 @@ def rest_exports(draw: st.DrawFn) -> dict:
             security = draw(SECURITY)
             if security is not None:
                 op["security"] = security
+            if draw(st.booleans()) and draw(st.booleans()):
+                op["x-amazon-apigateway-auth"] = {"type": "AWS_IAM"}
             item[method] = op
         if draw(st.booleans()):
             item["options"] = {"responses": {"200": {"description": "ok"}}, "x-amazon-apigateway-integration": json.loads(json.dumps(CORS_MOCK))}
