@@ -127,6 +127,7 @@ def test_a_whole_api_blocker_moves_only_when_acknowledged_and_the_output_says_so
     out = tmp_path / "http.json"
     r, _ = _convert(cli, path, api, out, "--on-blocked", "skip")
     assert r.code == 1 and not out.exists(), r
+    assert f"acknowledge them with --ignore {ids}" in r.stderr
 
     # Acknowledged on the command line: both commands move the same routes.
     _, checked = _check(cli, path, api, "--ignore", ids)

@@ -131,7 +131,14 @@ def convert(
         err.write("no route is left to convert, so nothing was written\n")
         failed = True
     if failed:
-        if result.blocked_routes and on_blocked is OnBlocked.fail and not result.violations:
+        whole_api = sorted({f.rule for fs in result.blocked_reasons.values() for f in fs if not f.routes})
+        if whole_api and not result.violations:
+            # --on-blocked skip would leave out every route too: only an acknowledgement moves them.
+            err.write(
+                f"nothing written; every route is blocked by {', '.join(whole_api)}, which concern the whole API: to move "
+                f"anyway, acknowledge them with --ignore {','.join(whole_api)} (the output records it)\n"
+            )
+        elif result.blocked_routes and on_blocked is OnBlocked.fail and not result.violations:
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
     document: Any = result.document
