@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from apigw_migrate.cli.convert import PARAMETER_HELP, REGION_HELP, given_values
 from apigw_migrate.errors import ExitCode, UsageError
 
 
@@ -33,7 +34,9 @@ HELP = (
     "output of `export --all`) give an estate summary. Each finding names the rule (see `apigw-migrate rules`), "
     "the place (file:line:column), the routes it affects and what to do instead. Each route gets a verdict "
     "(ready, needs-change, blocked) and each API one (ready, ready-with-changes, partial, stay-on-rest).\n\n"
-    "A template holding several REST APIs is checked API by API (--api picks one).\n\n"
+    "A template holding several REST APIs is checked API by API (--api picks one). Its intrinsics (!Ref, !Sub, "
+    "!Join, !If on its Conditions) are evaluated with --parameter, --region and the parameters' defaults, as "
+    "convert --format openapi does.\n\n"
     "Settings can live in \\[tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
     "current directory upwards): select, ignore, fail-on, \\[\\[ignore-at]] rule + pointer glob. An "
     "`x-apigw-migrate-ignore: [AGW201]` key on any object of the input silences those rules at and below it. "
@@ -67,6 +70,8 @@ def check(
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix (repeatable)."),
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
+    parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
+    region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
 ) -> None:
     from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
@@ -79,14 +84,15 @@ def check(
     config = load_config(config_file)
     threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
 
+    given = given_values(parameter, region, use_defaults=True)
     files = expand_inputs(inputs)
     sources, errors = [], []
     for path in files:
         try:
             if api:
-                sources.append(load(path, api=api, max_bytes=max_bytes))
+                sources.append(load(path, api=api, max_bytes=max_bytes, given=given))
                 continue
-            found, unreadable = load_all(path, max_bytes=max_bytes)
+            found, unreadable = load_all(path, max_bytes=max_bytes, given=given)
         except UserError as e:
             if len(files) == 1:
                 raise

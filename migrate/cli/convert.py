@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,6 +14,7 @@ import typer
 from apigw_migrate.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from apigw_migrate.intrinsics import Given
     from apigw_migrate.load import Source
     from apigw_migrate.transforms import ConvertResult
 
@@ -59,10 +61,22 @@ HELP = (
     "  apigw-migrate convert export.json -o - --payload-format 2.0 > http.json\n"
     "  apigw-migrate convert template.yaml --api OrdersApi --format sam -o http-template.yaml --on-blocked skip\n"
     "  apigw-migrate convert export.json -o http.yaml --jwt-audience 3n4v5q1k8r --explain\n\n"
+    "A template's intrinsics (!Ref, !Sub, !Join, !If on its Conditions) are evaluated with --parameter, --region "
+    "and the parameters' defaults. An OpenAPI document cannot hold an intrinsic: with --format openapi, one left "
+    "unresolved (a function's ARN, say) is an error naming its place; give it with --parameter, or write "
+    "--format sam|cloudformation, which keep intrinsics.\n\n"
     "Exit codes: 0 written · 1 blocked routes (with --on-blocked fail) or a document that fails validation "
-    "(nothing written) · 2 usage or input error (also: the input already is an HTTP API)."
+    "(nothing written) · 2 usage or input error (also: the input already is an HTTP API, or --format openapi "
+    "with intrinsics left unresolved)."
 )
 ROUTE_OVERRIDE_KEYS = {"payload-format", "jwt-audience"}
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+PARAMETER_HELP = (
+    "A value for the template's intrinsics, as `sam deploy --parameter-overrides` takes it (repeatable): a "
+    "parameter (Stage=prod), a pseudo parameter (AWS::AccountId=123456789012) or a deployed resource's id or "
+    "attribute (MyFunction.Arn=arn:…). With --format openapi, parameters not given take their Default."
+)
+REGION_HELP = "The Region the API is deployed in: the value of AWS::Region, AWS::Partition and AWS::URLSuffix."
 
 
 def register(app: typer.Typer) -> None:
@@ -84,6 +98,8 @@ def convert(
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     report: Report = typer.Option(Report.text, "--report", help="How to print the findings: text (default), json or markdown."),
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); blocked routes stay blocked."),
+    parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
+    region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
 ) -> None:
     from apigw_migrate.cli.check import rule_ids
     from apigw_migrate.config import load_config
@@ -95,7 +111,7 @@ def convert(
     ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
     overrides = route_overrides(config.routes, config.path or "config")
-    src = load(input_path, api=api)
+    src = load(input_path, api=api, given=given_values(parameter, region, use_defaults=fmt is OutputFormat.openapi))
     options = ConvertOptions(
         payload_format=payload_format,
         jwt_audiences=tuple(a for raw in jwt_audience for a in raw.split(",") if a),
@@ -136,6 +152,10 @@ def convert(
         if result.blocked_routes and on_blocked is OnBlocked.fail and not result.violations:
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
+    if fmt is OutputFormat.openapi:
+        refuse_intrinsics(src, result.document)
+        if src.parameter_defaults:
+            err.write(f"template parameters at their Default (give --parameter to change): {', '.join(src.parameter_defaults)}\n")
     document: Any = result.document
     if fmt is not OutputFormat.openapi:
         from apigw_migrate.transforms.iac import to_template
@@ -143,6 +163,33 @@ def convert(
         document = to_template(result, fmt.value, source_kind=src.kind)
     _write(document, output, target)
     err.write(f"wrote {'stdout' if output == '-' else output}: {remaining} route(s) as an HTTP API {fmt.value} definition\n")
+
+
+def given_values(parameters: list[str], region: str | None, use_defaults: bool) -> "Given":
+    """What --parameter and --region say, for `load` to evaluate the template's intrinsics with."""
+    from apigw_migrate.intrinsics import Given, parse_assignments
+
+    if region is not None and not REGION.fullmatch(region):
+        raise UsageError(f"--region {region!r}: not a Region name (like eu-west-1)")
+    return Given(parse_assignments(parameters), region, use_defaults)
+
+
+def refuse_intrinsics(src: "Source", document: Any) -> None:
+    """Exit 2, naming each place, when the OpenAPI document would still hold a CloudFormation intrinsic."""
+    from apigw_migrate.intrinsics import unresolved_places
+
+    places = unresolved_places(src, document)
+    if not places:
+        return
+    err = sys.stderr
+    err.write(
+        f"error: {len(places)} CloudFormation intrinsic(s) stay unresolved, and an OpenAPI document cannot hold them: "
+        "give their values with --parameter NAME=VALUE (and --region), or write --format sam or --format "
+        "cloudformation, which keep them; nothing written\n"
+    )
+    for p in places:
+        err.write(f"  {p.where}: {p.text}: needs {p.needs}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def route_overrides(routes: dict, where: str) -> dict[str, dict[str, Any]]:
