@@ -182,15 +182,28 @@ def all_route_keys(src: "Source") -> list[str]:
 
 def security_schemes(src: "Source") -> dict[str, tuple[dict, str]]:
     """Security scheme name → (scheme, pointer into the document)."""
-    if src.spec == "swagger2":
-        schemes, ptr = src.api.get("securityDefinitions"), "/securityDefinitions"
-    else:
-        components = src.api.get("components") or {}
-        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-        ptr = "/components/securitySchemes"
-    if not isinstance(schemes, dict):
-        return {}
-    return {name: (s, src.api_pointer(jp.join(ptr, name))) for name, s in schemes.items() if isinstance(s, dict)}
+    return {name: (s, src.api_pointer(ptr)) for name, (s, ptr) in scheme_table(src.api, src.spec).items()}
+
+
+def scheme_table(api: dict, spec: str) -> dict[str, tuple[dict, str]]:
+    """Security scheme name → (scheme, pointer into `api`).
+
+    An OpenAPI 3.0 document may also carry Swagger 2.0 `securityDefinitions` (REST import accepts them):
+    those count too, `components.securitySchemes` winning a name both hold.
+
+    >>> sorted(scheme_table({"components": {"securitySchemes": {"a": {}}}, "securityDefinitions": {"a": {}, "b": {}}}, "oas3").items())
+    [('a', ({}, '/components/securitySchemes/a')), ('b', ({}, '/securityDefinitions/b'))]
+    """
+    places = [("/securityDefinitions", api.get("securityDefinitions"))]
+    if spec != "swagger2":
+        components = api.get("components")
+        places.insert(0, ("/components/securitySchemes", components.get("securitySchemes") if isinstance(components, dict) else None))
+    table: dict[str, tuple[dict, str]] = {}
+    for ptr, schemes in places:
+        for name, s in schemes.items() if isinstance(schemes, dict) else ():
+            if isinstance(s, dict):
+                table.setdefault(name, (s, jp.join(ptr, name)))
+    return table
 
 
 def operation_security(src: "Source", op: Operation) -> tuple[list, str]:

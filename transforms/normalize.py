@@ -93,7 +93,7 @@ def _info(doc: dict, ctx: Context) -> None:
 
 def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
     """Swagger 2.0 constructs inside an OpenAPI 3.0 document (hand-edited files): definitions, body parameters."""
-    changed = False
+    changed = _security_definitions(doc, ctx)
     if isinstance(doc.get("definitions"), dict):
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in doc.pop("definitions").items():
@@ -122,6 +122,27 @@ def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
     if changed:
         _rewrite_refs(doc, set())
         ctx.note("rewrote Swagger 2.0 constructs found inside the OpenAPI 3.0 document (definitions, body parameters, consumes/produces)")
+
+
+def _security_definitions(doc: dict, ctx: Context) -> bool:
+    """Swagger 2.0 `securityDefinitions` beside `components` (REST import reads both) → `components.securitySchemes`.
+
+    Read as `apigw_migrate.openapi.scheme_table` reads them: a name both hold keeps the OpenAPI 3.0 scheme.
+    """
+    legacy = doc.get("securityDefinitions")
+    if not isinstance(legacy, dict):
+        return False
+    del doc["securityDefinitions"]
+    components = doc.setdefault("components", {})
+    if not isinstance(components.get("securitySchemes"), dict):
+        components["securitySchemes"] = {}
+    schemes = components["securitySchemes"]
+    for name, scheme in legacy.items():
+        if name not in schemes:
+            schemes[name] = _scheme(scheme)
+            ctx.renames[jp.join("/components/securitySchemes", name)] = jp.join("/securityDefinitions", name)
+    ctx.note(f"moved securityDefinitions ({', '.join(legacy)}) into components.securitySchemes")
+    return True
 
 
 def _declared_path_parameters(doc: dict, path: str, op: dict) -> set[str]:
