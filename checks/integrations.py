@@ -155,6 +155,14 @@ def _has_templates(templates: object) -> bool:
     return any((as_text(t) or "").strip() not in ("", "{}") for t in mapping(templates).values())
 
 
+# What an `http` (non-proxy) integration turned into HTTP_PROXY changes on the wire, said by check and convert alike.
+HTTP_PROXY_FORWARDS_ALL = (
+    "as HTTP_PROXY it forwards every client header and query string parameter to the backend, where REST forwarded "
+    "only those mapped in requestParameters (remove what the backend must not see with remove:header.* / "
+    "remove:querystring.* mappings)"
+)
+
+
 @rule(
     id="AGW304",
     name="http-non-proxy-integration",
@@ -162,7 +170,7 @@ def _has_templates(templates: object) -> bool:
     fact="§2.3",
     fixed_by="integrations",
     summary="Checks for HTTP integrations of type http (non-proxy): a blocker with request/response templates, a warning when they only map parameters.",
-    why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated.",
+    why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated, but a proxy integration forwards every client header and query string parameter to the backend, where a non-proxy one sent only what was mapped.",
     instead="Use HTTP_PROXY with parameter mappings (convert does this when there is no template), or move template logic into the backend.",
     example="x-amazon-apigateway-integration:\n  type: http\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  requestParameters:\n    integration.request.header.x-source: \"'gateway'\"\n  responses:\n    default: {statusCode: '200'}",
     use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  payloadFormatVersion: '1.0'\n  requestParameters:\n    overwrite:header.x-source: gateway",
@@ -185,7 +193,7 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
             yield r.finding(
                 o.integration_pointer,
                 f"{o.route}: non-proxy HTTP integration without templates; it can become HTTP_PROXY, "
-                "but error responses are no longer selected by pattern",
+                f"but error responses are no longer selected by pattern, and {HTTP_PROXY_FORWARDS_ALL}",
                 routes=[o.route],
                 severity=Severity.WARNING,
             )

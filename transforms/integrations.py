@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from apigw_migrate import pointer as jp
+from apigw_migrate.checks.integrations import HTTP_PROXY_FORWARDS_ALL
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
 from apigw_migrate.transforms.context import (
@@ -221,7 +222,7 @@ def _http(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
             "AGW304",
             jp.join(o.integration_pointer, "type"),
             f"{o.route}: HTTP (non-proxy) integration without body templates converted to HTTP_PROXY with parameter "
-            f"mapping{status_note}",
+            f"mapping{status_note}; {HTTP_PROXY_FORWARDS_ALL}",
             routes=[o.route],
             severity=Severity.WARNING,
         )
