@@ -17,6 +17,7 @@ import copy
 from typing import Any
 
 from apigw_migrate import pointer as jp
+from apigw_migrate.checks.cors import cors_list, stray_quotes, stray_quotes_message
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
 from apigw_migrate.transforms.context import DEFAULT_RESPONSE, Context, Op, integration_type, operations, remove_operation
@@ -92,6 +93,7 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
             origins_by_path[o.path] = tuple(values["allowOrigins"])
     doc[CORS] = config
     for o in preflights:
+        _stray_quotes(o, ctx, findings)
         remove_operation(doc, o)
     findings.append(
         ctx.finding(
@@ -142,6 +144,18 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
         )
 
 
+def _stray_quotes(o: Op, ctx: Context, findings: list[Finding]) -> None:
+    for key, name, _value, bad, items in stray_quotes(o.integration or {}):
+        findings.append(
+            ctx.finding(
+                "AGW505",
+                jp.join(o.integration_pointer, "responses", key, "responseParameters", name),
+                stray_quotes_message(o.route, name, bad, items),
+                routes=[o.route],
+            )
+        )
+
+
 def _static_values(integ: dict) -> tuple[dict[str, Any], bool]:
     """The CORS fields an OPTIONS mock sets with static values, and whether any value was computed."""
     values: dict[str, Any] = {}
@@ -166,7 +180,7 @@ def _static_values(integ: dict) -> tuple[dict[str, Any], bool]:
             elif field == "allowCredentials":
                 values[field] = text.lower() == "true"
             else:
-                items = [v.strip() for v in text.split(",") if v.strip()]
+                items = cors_list(text)[0]
                 if field == "allowMethods":
                     items = [v.upper() for v in items]
                 values[field] = items
