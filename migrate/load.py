@@ -76,6 +76,9 @@ class Source:
     pointer_map: dict[str, tuple[str, bool]] | None = None
     # Template parameters whose Default stood in for a value not given (see `apigw_migrate.intrinsics`).
     parameter_defaults: tuple[str, ...] = ()
+    # REST VPC link id (or the template name a `!Ref` gives it) → what replaces it on the HTTP API
+    # (`--vpc-link`, or the config's vpc-links): check and convert judge private integrations by it.
+    vpc_links: dict[str, Any] = field(default_factory=dict)
 
     def api_pointer(self, pointer: str = "") -> str:
         """A pointer into `api` expressed as a pointer into `document`.

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.checks.integrations import HTTP_PROXY_FORWARDS_ALL
+from apigw_migrate.checks.integrations import HTTP_PROXY_FORWARDS_ALL, given_vpc_link, vpc_link_given_message
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import LAMBDA_FUNCTION_IN_URI
 from apigw_migrate.transforms.context import (
@@ -37,6 +37,7 @@ from apigw_migrate.transforms.context import (
     text_of,
 )
 from apigw_migrate.transforms.cors import is_cors_preflight
+from apigw_migrate.transforms.private import link_key, path_renames, private_integration
 
 HTTP_TIMEOUT_MAX = 30000
 _CFN_VAR = re.compile(r"\$\{[^}]*\}")
@@ -179,17 +180,36 @@ def _vpc_link(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None
     # V1 link ids are not valid for HTTP APIs, but whether the REST API's link id can be reused as it is
     # is [U] (fact sheet appendix): the integration is written as it was, with a warning, not blocked.
     target = integ.pop("integrationTarget", None)
+    given = _given_vpc_link(o, integ, target, ctx)
+    if given is not None:
+        findings.append(ctx.finding("AGW311", jp.join(o.integration_pointer, "connectionType"), given, routes=[o.route], severity=Severity.INFO))
+        return
     extra = f"; the REST integrationTarget {target!r} was removed (HTTP names the listener in the uri)" if target is not None else ""
     findings.append(
         ctx.finding(
             "AGW311",
             jp.join(o.integration_pointer, "connectionType"),
-            f"{o.route}: private integration through a REST VPC link, written as it was but not working as written (HTTP "
-            f"import refuses or drops it [U]): before importing, set connectionId to a VPC link V2 id and the uri to the "
-            f"ALB/NLB listener ARN or Cloud Map service ARN (an NLB DNS name does not work on HTTP APIs){extra}",
+            f"{o.route}: private integration through a REST VPC link, which HTTP APIs cannot use: give the VPC link V2 id and "
+            f"the ALB/NLB listener ARN or Cloud Map service ARN with --vpc-link REST_LINK=V2_LINK_ID,LISTENER_ARN (an NLB "
+            f"DNS name does not work on HTTP APIs){extra}",
             routes=[o.route],
         )
     )
+
+
+def _given_vpc_link(o: Op, integ: dict, target: Any, ctx: Context) -> str | None:
+    """Rewrite a private integration whose REST link `--vpc-link` names (see `transforms.private`); the finding's message."""
+    src = ctx.src
+    link = given_vpc_link(src.vpc_links if src is not None else {}, integ.get("connectionId"), target is not None)
+    if link is None:
+        return None
+    rest_link = integ.get("connectionId")
+    rest_uri = integ.get("uri")
+    carried = private_integration(integ, link.listener, path_renames(integ.get("requestParameters")))
+    if link.v2_id is not None:
+        integ["connectionId"] = link.v2_id
+    ctx.note(f"{o.route}: VPC link {link_key(rest_link)} → {integ['connectionId']}, uri {link.listener}")
+    return vpc_link_given_message(o.route, rest_link, rest_uri, integ["connectionId"], link.listener, carried)
 
 
 # -- http (non-proxy) ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from apigw_migrate.cli.convert import PARAMETER_HELP, REGION_HELP, given_values
+from apigw_migrate.cli.convert import PARAMETER_HELP, REGION_HELP, VPC_LINK_HELP, given_values, vpc_links
 from apigw_migrate.errors import ExitCode, UsageError
 
 
@@ -72,6 +72,7 @@ def check(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
     parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
     region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
+    vpc_link: List[str] = typer.Option([], "--vpc-link", metavar="REST_LINK=V2_LINK_ID,LISTENER_ARN", help=VPC_LINK_HELP),
 ) -> None:
     from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
@@ -105,6 +106,9 @@ def check(
     if not sources and len(errors) == 1:
         raise typer.Exit(int(ExitCode.USAGE))
 
+    links = vpc_links(vpc_link, config)
+    for src in sources:
+        src.vpc_links = links
     report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
     report.errors = errors
     to_terminal = output is None and sys.stdout.isatty()

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
+from apigw_migrate import pointer as jp
 from apigw_migrate.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from apigw_migrate.config import Config
     from apigw_migrate.intrinsics import Given
     from apigw_migrate.load import Source
     from apigw_migrate.transforms import ConvertResult
@@ -76,6 +78,11 @@ PARAMETER_HELP = (
     "parameter (Stage=prod), a pseudo parameter (AWS::AccountId=123456789012) or a deployed resource's id or "
     "attribute (MyFunction.Arn=arn:…). With --format openapi, parameters not given take their Default."
 )
+VPC_LINK_HELP = (
+    "What replaces a REST VPC link on the HTTP API (repeatable, or vpc-links in the config): REST_LINK (its id, or "
+    "the template resource a !Ref names) = the VPC link V2 id and the load balancer listener (or Cloud Map service) "
+    "ARN; LISTENER_ARN alone when the REST integration already uses a VPC link V2 (integrationTarget)."
+)
 REGION_HELP = "The Region the API is deployed in: the value of AWS::Region, AWS::Partition and AWS::URLSuffix."
 
 
@@ -100,6 +107,7 @@ def convert(
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); blocked routes stay blocked."),
     parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
     region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
+    vpc_link: List[str] = typer.Option([], "--vpc-link", metavar="REST_LINK=V2_LINK_ID,LISTENER_ARN", help=VPC_LINK_HELP),
 ) -> None:
     from apigw_migrate.cli.check import rule_ids
     from apigw_migrate.config import load_config
@@ -111,7 +119,9 @@ def convert(
     ignore_ids = rule_ids("--ignore", ignore)
     config = load_config(config_file)
     overrides = route_overrides(config.routes, config.path or "config")
+    links = vpc_links(vpc_link, config)
     src = load(input_path, api=api, given=given_values(parameter, region, use_defaults=fmt is OutputFormat.openapi))
+    src.vpc_links = links
     options = ConvertOptions(
         payload_format=payload_format,
         jwt_audiences=tuple(a for raw in jwt_audience for a in raw.split(",") if a),
@@ -153,6 +163,7 @@ def convert(
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
     if fmt is OutputFormat.openapi:
+        refuse_vpc_links(src, result.document)
         refuse_intrinsics(src, result.document)
         if src.parameter_defaults:
             err.write(f"template parameters at their Default (give --parameter to change): {', '.join(src.parameter_defaults)}\n")
@@ -172,6 +183,40 @@ def given_values(parameters: list[str], region: str | None, use_defaults: bool) 
     if region is not None and not REGION.fullmatch(region):
         raise UsageError(f"--region {region!r}: not a Region name (like eu-west-1)")
     return Given(parse_assignments(parameters), region, use_defaults)
+
+
+def vpc_links(values: list[str], config: "Config") -> dict:
+    """--vpc-link values over the config's vpc-links table: REST link → `transforms.private.VpcLink`."""
+    from apigw_migrate.transforms.private import parse_vpc_links
+
+    links = parse_vpc_links(config.vpc_links, f"{config.path}: vpc-links") if config.vpc_links else {}
+    links.update(parse_vpc_links(values))
+    return links
+
+
+def refuse_vpc_links(src: "Source", document: Any) -> None:
+    """Exit 2, naming each place, when a private integration still names a REST VPC link and its NLB's DNS name."""
+    from apigw_migrate.transforms.context import operations
+    from apigw_migrate.transforms.private import is_listener, link_key
+
+    places: dict[str, str] = {}
+    for o in operations(document):
+        integ = o.integration
+        if integ is None or str(integ.get("connectionType", "")).upper() != "VPC_LINK" or is_listener(integ.get("uri")):
+            continue
+        position = src.locate(src.api_pointer(jp.join(o.integration_pointer, "connectionId")))
+        where = f"{src.path}:{position[0]}:{position[1]}" if position else src.path
+        places.setdefault(where, f"{o.route}: VPC link {link_key(integ.get('connectionId')) or '(not a plain id)'}")
+    if not places:
+        return
+    sys.stderr.write(
+        f"error: {len(places)} private integration(s) name a REST VPC link, which an HTTP API cannot use: give the VPC "
+        "link V2 and the load balancer listener ARN with --vpc-link REST_LINK=V2_LINK_ID,LISTENER_ARN (or vpc-links "
+        "in the config), or write --format sam or --format cloudformation, which ask for them as Parameters; nothing written\n"
+    )
+    for where, what in places.items():
+        sys.stderr.write(f"  {where}: {what}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def refuse_intrinsics(src: "Source", document: Any) -> None:
