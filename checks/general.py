@@ -83,4 +83,26 @@ def http_api_document(src: "Source", r: Rule) -> Iterator[Finding]:
     )
 
 
-RULES = (rule_crashed, swagger2_document, http_api_document)
+def broken_ref_message(reason: str) -> str:
+    """AGW003's message, in check and convert alike."""
+    return f"{reason}; the schema holding it is left out (an empty schema: HTTP APIs do not validate bodies)"
+
+
+@rule(
+    id="AGW003",
+    name="unresolved-schema-ref",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by="normalize",
+    summary="Checks for `$ref`s inside schemas that are malformed or lead nowhere (a missing file, a missing component).",
+    why="An OpenAPI document whose refs do not resolve is refused by HTTP API import; a schema only describes a body, which HTTP APIs never validate, so leaving it out loses documentation, not behaviour.",
+    instead="Fix the ref (or bundle the referenced file into the definition) if the HTTP API should keep the schema; convert otherwise writes an empty schema in its place.",
+    example="schema:\n  $ref: 'schemas.yaml/#Address'   # malformed: the fragment must start with '/'",
+    use_instead="schema:\n  $ref: '#/components/schemas/Address'",
+)
+def unresolved_schema_ref(src: "Source", r: Rule) -> Iterator[Finding]:
+    for b in src.broken_refs:
+        yield r.finding(src.api_pointer(b.holder), broken_ref_message(b.reason))
+
+
+RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref)

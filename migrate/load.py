@@ -79,6 +79,8 @@ class Source:
     # REST VPC link id (or the template name a `!Ref` gives it) → what replaces it on the HTTP API
     # (`--vpc-link`, or the config's vpc-links): check and convert judge private integrations by it.
     vpc_links: dict[str, Any] = field(default_factory=dict)
+    # `$ref`s inside schemas that do not resolve (`refs.BrokenRef`): reported, and left out by convert.
+    broken_refs: list[Any] = field(default_factory=list)
 
     def api_pointer(self, pointer: str = "") -> str:
         """A pointer into `api` expressed as a pointer into `document`.

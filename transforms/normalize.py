@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from apigw_migrate import pointer as jp
+from apigw_migrate.checks.general import broken_ref_message
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import INTEGRATION
 from apigw_migrate.refs import split_ref
@@ -45,7 +46,7 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> normalize(out, Context())[0] == out
     True
     """
-    findings: list[Finding] = []
+    findings: list[Finding] = _broken_refs(doc, ctx)
     if "swagger" in doc:
         doc = _from_swagger2(doc, ctx)
         findings.append(
@@ -74,6 +75,21 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
             )
             ctx.note(f"{o.route}: declared the path parameter(s) {', '.join(missing)} (OpenAPI requires it)")
     return doc, findings
+
+
+def _broken_refs(doc: dict, ctx: Context) -> list[Finding]:
+    """Schemas whose `$ref` does not resolve (load recorded them) become empty schemas, with AGW003 each.
+
+    Runs first, on the input's shape, where the recorded pointers still hold.
+    """
+    findings: list[Finding] = []
+    for b in ctx.src.broken_refs if ctx.src is not None else ():
+        holder = jp.resolve(doc, b.holder, None)
+        if isinstance(holder, dict) and holder.get("$ref") == b.ref:
+            holder.clear()
+            findings.append(ctx.finding("AGW003", ctx.src.api_pointer(b.holder), broken_ref_message(b.reason), in_document=True))
+            ctx.note(f"left out the schema at {b.holder}: its $ref {b.ref!r} does not resolve")
+    return findings
 
 
 def _info(doc: dict, ctx: Context) -> None:
