@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 from apigw_migrate.checks.context import context
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import malformed_parameter_message, malformed_parameters
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -105,4 +106,21 @@ def unresolved_schema_ref(src: "Source", r: Rule) -> Iterator[Finding]:
         yield r.finding(src.api_pointer(b.holder), broken_ref_message(b.reason))
 
 
-RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref)
+@rule(
+    id="AGW004",
+    name="malformed-parameter",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by="normalize",
+    summary="Checks for parameters OpenAPI cannot read: without `name` or `in`, with an unknown `in`, or a path parameter the path does not have.",
+    why="REST import tolerates such parameters and ignores them; HTTP API import validates the document and refuses it whole.",
+    instead="Fix or delete the parameter in the REST definition; convert writes the HTTP API without it.",
+    example="/orders:\n  parameters:\n    - in: path          # no name, and /orders has no path variable\n      schema: {type: string}",
+    use_instead="/orders/{orderId}:\n  parameters:\n    - name: orderId\n      in: path\n      required: true\n      schema: {type: string}",
+)
+def malformed_parameter(src: "Source", r: Rule) -> Iterator[Finding]:
+    for b in malformed_parameters(src.api):
+        yield r.finding(src.api_pointer(b.pointer), malformed_parameter_message(b), routes=b.routes)
+
+
+RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref, malformed_parameter)

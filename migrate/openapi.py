@@ -176,6 +176,70 @@ def iter_operations(src: "Source") -> Iterator[Operation]:
                 yield Operation(path, key, op, src.api_pointer(jp.join(item_ptr, method)))
 
 
+_PARAMETER_PLACES = ("path", "query", "header", "cookie", "body", "formData")
+_PATH_VARIABLE = re.compile(r"\{([^{}]+?)\+?\}")
+
+
+@dataclass(frozen=True)
+class BadParameter:
+    """A parameter OpenAPI cannot read: where (pointer into the API), the routes it belongs to, what is wrong."""
+
+    pointer: str
+    path: str
+    routes: tuple[str, ...]
+    problem: str
+
+
+def malformed_parameters(api: dict) -> list[BadParameter]:
+    """Path-level and operation-level parameters without `name` or `in`, with an unknown `in`, or naming a
+    path variable the path does not have. A `$ref` is left to the ref checks.
+
+    >>> api = {"paths": {"/": {"parameters": [{"in": "path", "name": "id"}, {"name": "q"}],
+    ...   "get": {"parameters": [{"name": "x", "in": "query"}]}}}}
+    >>> [(b.pointer, b.routes, b.problem) for b in malformed_parameters(api)]
+    [('/paths/~1/parameters/0', ('GET /',), "path parameter 'id' is not a variable of the path /"), ('/paths/~1/parameters/1', ('GET /',), "parameter 'q' has no 'in'")]
+    """
+    found: list[BadParameter] = []
+    paths = api.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if not isinstance(item, dict):
+            continue
+        item_ptr = jp.join("/paths", path)
+        ops = [(m, op) for m, op in item.items() if isinstance(m, str) and (m.lower() in HTTP_METHODS or m == ANY_METHOD) and isinstance(op, dict)]
+        variables = set(_PATH_VARIABLE.findall(path)) if isinstance(path, str) else set()
+        lists = [(item.get("parameters"), item_ptr, tuple(route_key(m, path) for m, _ in ops))]
+        lists += [(op.get("parameters"), jp.join(item_ptr, m), (route_key(m, path),)) for m, op in ops]
+        for params, base, routes in lists:
+            for i, p in enumerate(params) if isinstance(params, list) else ():
+                problem = _parameter_problem(p, path, variables)
+                if problem:
+                    found.append(BadParameter(jp.join(base, "parameters", i), path, routes, problem))
+    return found
+
+
+def _parameter_problem(p: Any, path: str, variables: set[str]) -> str | None:
+    if not isinstance(p, dict):
+        return "a parameter must be a mapping"
+    if "$ref" in p:
+        return None
+    name, place = p.get("name"), p.get("in")
+    shown = f"parameter {name!r}" if isinstance(name, str) else "a parameter"
+    if place is None:
+        return f"{shown} has no 'in'"
+    if place not in _PARAMETER_PLACES:
+        return f"{shown}: 'in' is {place!r}, not one of path, query, header, cookie"
+    if not isinstance(name, str) or not name:
+        return f"a {place} parameter has no 'name'" if place != "body" else None
+    if place == "path" and name not in variables:
+        return f"path parameter {name!r} is not a variable of the path {path}"
+    return None
+
+
+def malformed_parameter_message(b: BadParameter) -> str:
+    """AGW004's message, in check and convert alike."""
+    return f"{b.problem}: OpenAPI cannot read it, so the HTTP API is written without it"
+
+
 def all_route_keys(src: "Source") -> list[str]:
     return [o.route_key for o in iter_operations(src)]
 

@@ -17,7 +17,7 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.general import broken_ref_message
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import INTEGRATION
+from apigw_migrate.openapi import INTEGRATION, malformed_parameter_message, malformed_parameters
 from apigw_migrate.refs import split_ref
 from apigw_migrate.transforms.context import DEFAULT_RESPONSE, ENDPOINT_CONFIGURATION, OPERATION_KEYS, Context, operations, path_variables
 
@@ -46,7 +46,7 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> normalize(out, Context())[0] == out
     True
     """
-    findings: list[Finding] = _broken_refs(doc, ctx)
+    findings: list[Finding] = _broken_refs(doc, ctx) + _malformed_parameters(doc, ctx)
     if "swagger" in doc:
         doc = _from_swagger2(doc, ctx)
         findings.append(
@@ -89,6 +89,17 @@ def _broken_refs(doc: dict, ctx: Context) -> list[Finding]:
             holder.clear()
             findings.append(ctx.finding("AGW003", ctx.src.api_pointer(b.holder), broken_ref_message(b.reason), in_document=True))
             ctx.note(f"left out the schema at {b.holder}: its $ref {b.ref!r} does not resolve")
+    return findings
+
+
+def _malformed_parameters(doc: dict, ctx: Context) -> list[Finding]:
+    """Parameters OpenAPI cannot read are left out, with AGW004 each (on the input's shape, like `_broken_refs`)."""
+    bad = malformed_parameters(doc)
+    findings = [ctx.finding("AGW004", b.pointer, malformed_parameter_message(b), routes=b.routes) for b in bad]
+    for b in reversed(bad):  # from the last: removing an item moves the ones after it
+        holder = jp.resolve(doc, jp.parent(b.pointer))
+        del holder[int(jp.split(b.pointer)[-1])]
+        ctx.note(f"left out the parameter at {b.pointer}: {b.problem}")
     return findings
 
 
