@@ -152,7 +152,7 @@ def convert(
     if result.violations:
         err.write("the converted document fails validation, so it was not written:\n")
         for v in result.violations:
-            err.write(f"  {v.pointer or '/'}: [{v.rule}] {v.message}\n")
+            err.write(f"  {v.where or v.pointer or '/'}: {v.message} (at {v.pointer or '/'} of the document; {v.rule})\n")
         failed = True
     remaining = sum(1 for _ in _routes(result.document))
     if not failed and remaining == 0:
