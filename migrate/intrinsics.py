@@ -158,6 +158,10 @@ def environment(
     if is_template:
         unknown = sorted(n for n in given if n not in parameters and n not in PSEUDO_PARAMETERS and n.split(".")[0] not in resources)
         if unknown:
+            # A name the template uses without defining it (a resource of another stack) may be given too.
+            used = names_needed(template)
+            unknown = [n for n in unknown if n not in used[0] and n not in used[1]]
+        if unknown:
             known = ", ".join(sorted(parameters)) or "none"
             raise UsageError(
                 f"--parameter {unknown[0]}: the template has no such parameter, resource or pseudo parameter "
