@@ -445,6 +445,41 @@ def names_needed(intrinsic: Any) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(names)), list(dict.fromkeys(attributes))
 
 
+def condition_parameters(template: Any, name: str) -> list[str]:
+    """The parameters a template condition depends on, through the conditions it names.
+
+    >>> condition_parameters({"Conditions": {"A": {"Fn::Equals": [{"Ref": "P"}, "x"]},
+    ...   "B": {"Fn::Or": [{"Condition": "A"}, {"Fn::Equals": [{"Ref": "Q"}, "y"]}]}}}, "B")
+    ['P', 'Q']
+    """
+    conditions = template.get("Conditions") if isinstance(template, dict) else None
+    conditions = conditions if isinstance(conditions, dict) else {}
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def visit(condition: str) -> None:
+        if condition in seen:
+            return
+        seen.add(condition)
+
+        def walk(v: Any) -> None:
+            if isinstance(v, list):
+                for item in v:
+                    walk(item)
+            elif isinstance(v, dict):
+                if list(v) == ["Condition"] and isinstance(v["Condition"], str):
+                    visit(v["Condition"])
+                elif list(v) == ["Ref"] and isinstance(v["Ref"], str):
+                    found.append(v["Ref"])
+                else:
+                    walk(list(v.values()))
+
+        walk(conditions.get(condition))
+
+    visit(name)
+    return list(dict.fromkeys(found))
+
+
 @dataclass(frozen=True)
 class Place:
     """An intrinsic an OpenAPI document cannot hold: where it was written and what it needs."""

@@ -159,7 +159,10 @@ def test_templates_refused_for_openapi_write_sam(name: str, corpus: Path, cli, t
     path = corpus / name
     if not path.exists():
         pytest.skip(f"{name} is not in this corpus")
+    from cfnlint.api import lint_file
+
     out = tmp_path / "http.yaml"
     result = cli("convert", str(path), "-o", str(out), "--format", "sam", "--on-blocked", "skip")
     assert result.code == 0, result
-    assert "HttpApi" in out.read_text(encoding="utf-8")
+    assert "AWS::Serverless::HttpApi" in out.read_text(encoding="utf-8")
+    assert [f"{m.rule.id} {m.message}" for m in lint_file(out) if m.rule.id[0] in "EW"] == []

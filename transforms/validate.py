@@ -27,8 +27,13 @@ def spec_violations(doc: dict) -> list[Violation]:
 
     view = placeholder_view(doc)
     if isinstance(view.get("paths"), dict):
-        # `{proxy+}` is API Gateway's greedy variable; to OpenAPI it is the parameter `proxy`.
-        view["paths"] = {re.sub(r"\{([^{}]+)\+\}", r"{\1}", k): v for k, v in view["paths"].items()}
+        # `{proxy+}` is API Gateway's greedy variable; to OpenAPI it is the parameter `proxy`. A path item or
+        # operation an intrinsic stands for (a template's `Fn::If`) is not there to validate.
+        view["paths"] = {
+            re.sub(r"\{([^{}]+)\+\}", r"{\1}", k): {m: op for m, op in v.items() if not _placeholder(op)}
+            for k, v in view["paths"].items()
+            if isinstance(v, dict)
+        }
     try:
         errors = list(OpenAPIV30SpecValidator(view).iter_errors())
     except Exception:  # noqa: BLE001 - a validator crash must read as a failed validation, not a traceback
@@ -98,6 +103,10 @@ def _walk(node: object, tokens: list) -> object:
         else:
             return None
     return node
+
+
+def _placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("intrinsic:")
 
 
 def _short(message: str) -> str:

@@ -122,6 +122,7 @@ def convert(
     links = vpc_links(vpc_link, config)
     src = load(input_path, api=api, given=given_values(parameter, region, use_defaults=fmt is OutputFormat.openapi))
     src.vpc_links = links
+    refuse_undecided_routes(src)
     options = ConvertOptions(
         payload_format=payload_format,
         jwt_audiences=tuple(a for raw in jwt_audience for a in raw.split(",") if a),
@@ -216,6 +217,34 @@ def refuse_vpc_links(src: "Source", document: Any) -> None:
     )
     for where, what in places.items():
         sys.stderr.write(f"  {where}: {what}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
+
+
+def refuse_undecided_routes(src: "Source") -> None:
+    """Exit 2 when an intrinsic stands for a path item or an operation: which routes exist is not known.
+
+    No pass can convert what only a deployment decides, so the template is converted for one choice.
+    """
+    from apigw_migrate.intrinsics import condition_parameters, names_needed, unresolved
+
+    paths = src.api.get("paths") if isinstance(src.api.get("paths"), dict) else {}
+    places = []
+    for ptr, value in unresolved(paths, "/paths"):
+        if ptr.count("/") > 3:
+            continue
+        position = src.locate(src.api_pointer(ptr))
+        condition = value.get("Fn::If", [None])[0] if isinstance(value.get("Fn::If"), list) else None
+        needed = condition_parameters(src.document, condition) if isinstance(condition, str) else names_needed(value)[0]
+        names = ", ".join(needed) or "the stack"
+        places.append(f"{src.path}:{position[0]}:{position[1]}: depends on {names}" if position else f"{src.path}: depends on {names}")
+    if not places:
+        return
+    sys.stderr.write(
+        f"error: {len(places)} path(s) or operation(s) exist only under a template condition that cannot be decided: "
+        "give the parameters it depends on with --parameter (the API is converted for that choice); nothing written\n"
+    )
+    for p in places:
+        sys.stderr.write(f"  {p}\n")
     raise typer.Exit(int(ExitCode.USAGE))
 
 
