@@ -99,6 +99,8 @@ def _malformed_parameters(doc: dict, ctx: Context) -> list[Finding]:
     for b in reversed(bad):  # from the last: removing an item moves the ones after it
         holder = jp.resolve(doc, jp.parent(b.pointer))
         del holder[int(jp.split(b.pointer)[-1])]
+        if not holder:
+            del jp.resolve(doc, jp.parent(jp.parent(b.pointer)))["parameters"]
         ctx.note(f"left out the parameter at {b.pointer}: {b.problem}")
     return findings
 
