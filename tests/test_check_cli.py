@@ -31,7 +31,7 @@ def test_text_output_when_not_a_tty_is_plain_and_exit_1_on_blockers(cli, work):
     assert "    instead: Put a small Lambda function" in r.stdout
     assert "partial: some routes can move now" in r.stdout
     assert "  stay on REST: " in r.stdout and "PUT /table" in r.stdout
-    assert r.stdout.rstrip().splitlines()[-1].startswith("1 API checked: 6 blockers, 18 warnings, 6 info")
+    assert r.stdout.rstrip().splitlines()[-1].startswith("1 API checked: 6 blockers, 19 warnings, 6 info")
     assert "\x1b[" not in r.stdout
 
 

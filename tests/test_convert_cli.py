@@ -34,6 +34,24 @@ OUTCOMES = {
 }  # fmt: skip
 
 
+# What an OpenAPI document must hold and a fixture cannot say (convert refuses without it): the VPC link V2
+# and listener replacing a REST VPC link, the Region and the ARNs of the template's own functions. Given
+# on every run, so the cases and their golden files keep their names.
+_LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/{}/50dc6c495c0c9188/0467ef3c8400ae65"
+_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:{}"
+VALUES: dict[str, tuple[str, ...]] = {
+    "bookstore.bundle.json": ("--vpc-link", "x7k2pq=vl-0bookstore," + _LISTENER.format("covers")),
+    "bookstore.oas30.json": ("--vpc-link", "x7k2pq=vl-0bookstore," + _LISTENER.format("covers")),
+    "payments.oas30.yaml": ("--vpc-link", "k7r2w9=vl-0payments," + _LISTENER.format("settlements")),
+    "cloudformation.json": ("--region", "us-east-1", *(
+        a for fn in ("ForecastFunction", "ObservationsFunction", "RadarFunction", "TokenAuthorizerFunction")
+        for a in ("--parameter", f"{fn}.Arn={_FUNCTION.format(fn)}"))),
+    "sam-template.yaml": ("--region", "us-east-1", "--parameter", "StaffFunction.Arn=" + _FUNCTION.format("staff"),
+                          "--parameter", "CatalogFunction.Arn=" + _FUNCTION.format("catalog"),
+                          "--parameter", "ReadersPool.ProviderURL=cognito-idp.us-east-1.amazonaws.com/us-east-1_Readers1"),
+}  # fmt: skip
+
+
 def _case_id(key: tuple) -> str:
     name, args = key
     return name + ("[" + " ".join(args) + "]" if args else "")
@@ -61,7 +79,7 @@ def test_fixture_outcome_with_on_blocked_fail(key: tuple, cli, tmp_path: Path) -
     name, args = key
     code, blocked = OUTCOMES[key]
     out = tmp_path / "http.yaml"
-    r = cli("convert", str(FIXTURES / name), "-o", str(out), *args)
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), *args, *VALUES.get(name, ()))
     assert r.code == code, r
     assert _blocked(r.stderr) == blocked
     assert out.exists() == (code == 0)
@@ -75,7 +93,7 @@ def test_fixture_converts_to_golden_document_with_on_blocked_skip(key: tuple, cl
     name, args = key
     code, blocked = OUTCOMES[key]
     out = tmp_path / "http.json"
-    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--on-blocked", "skip", "--report", "json", *args)
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--on-blocked", "skip", "--report", "json", *args, *VALUES.get(name, ()))
     report = json.loads(r.stdout)
     findings = report["apis"][0]["findings"]
     record = {
@@ -154,7 +172,8 @@ def test_jwt_audience_from_config_route_override(cli, tmp_path: Path) -> None:
     config = tmp_path / ".apigw-migrate.toml"
     config.write_text('[routes."GET /titles"]\njwt-audience = ["from-config"]\n')
     out = tmp_path / "o.json"
-    r = cli("convert", str(FIXTURES / "sam-template.yaml"), "--api", "CatalogApi", "-o", str(out), "--config", str(config))
+    r = cli("convert", str(FIXTURES / "sam-template.yaml"), "--api", "CatalogApi", "-o", str(out), "--config", str(config),
+            *VALUES["sam-template.yaml"])  # fmt: skip
     assert r.code == 0, r
     schemes = json.loads(out.read_text())["components"]["securitySchemes"]
     jwt = [s["x-amazon-apigateway-authorizer"] for s in schemes.values() if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "jwt"]
@@ -163,7 +182,8 @@ def test_jwt_audience_from_config_route_override(cli, tmp_path: Path) -> None:
 
 def test_cli_audience_wins_over_the_bundle(cli, tmp_path: Path) -> None:
     out = tmp_path / "o.json"
-    r = cli("convert", str(FIXTURES / "bookstore.bundle.json"), "-o", str(out), "--on-blocked", "skip", "--jwt-audience", "a,b")
+    r = cli("convert", str(FIXTURES / "bookstore.bundle.json"), "-o", str(out), "--on-blocked", "skip", "--jwt-audience", "a,b",
+            *VALUES["bookstore.bundle.json"])  # fmt: skip
     assert r.code == 0, r
     auth = json.loads(out.read_text())["components"]["securitySchemes"]["bookstore-cognito"]["x-amazon-apigateway-authorizer"]
     assert auth["jwtConfiguration"]["audience"] == ["a", "b"]

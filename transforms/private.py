@@ -145,7 +145,7 @@ def private_integration(integ: dict, listener: Any, renames: Mapping[str, str] |
     if scheme == "https" and host and "${" not in host:
         tls = integ.setdefault("tlsConfig", {})
         if isinstance(tls, dict):
-            tls.pop("insecureSkipVerification", None)
+            # A REST insecureSkipVerification stays for cleanup to remove and report (AGW309): HTTP APIs verify anyway.
             tls["serverNameToVerify"] = host.split(":", 1)[0]
             carried.append(f"tlsConfig.serverNameToVerify {tls['serverNameToVerify']}")
     return carried

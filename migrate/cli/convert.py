@@ -120,7 +120,8 @@ def convert(
     config = load_config(config_file)
     overrides = route_overrides(config.routes, config.path or "config")
     links = vpc_links(vpc_link, config)
-    src = load(input_path, api=api, given=given_values(parameter, region, use_defaults=fmt is OutputFormat.openapi))
+    given = given_values(parameter, region, use_defaults=fmt is OutputFormat.openapi)
+    src = load(input_path, api=api, given=given)
     src.vpc_links = links
     refuse_undecided_routes(src)
     options = ConvertOptions(
@@ -164,6 +165,8 @@ def convert(
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
     if fmt is OutputFormat.openapi:
+        # Convert writes intrinsics of its own (a JWT issuer from a pool's `!GetAtt`): evaluated the same way.
+        result.document = evaluate_output(result.document, src.document, given)
         refuse_vpc_links(src, result.document)
         refuse_intrinsics(src, result.document)
         if src.parameter_defaults:
@@ -193,6 +196,13 @@ def vpc_links(values: list[str], config: "Config") -> dict:
     links = parse_vpc_links(config.vpc_links, f"{config.path}: vpc-links") if config.vpc_links else {}
     links.update(parse_vpc_links(values))
     return links
+
+
+def evaluate_output(document: Any, template: Any, given: "Given") -> Any:
+    from apigw_migrate.intrinsics import environment, resolve
+
+    env = environment(template, given.parameters, given.region, given.use_defaults)
+    return document if env.empty else resolve(document, env)
 
 
 def refuse_vpc_links(src: "Source", document: Any) -> None:
