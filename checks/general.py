@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 from apigw_migrate.checks.context import context
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
-from apigw_migrate.openapi import malformed_parameter_message, malformed_parameters
+from apigw_migrate.openapi import malformed_parameter_message, malformed_parameters, route_at
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -103,7 +103,7 @@ def broken_ref_message(reason: str) -> str:
 )
 def unresolved_schema_ref(src: "Source", r: Rule) -> Iterator[Finding]:
     for b in src.broken_refs:
-        yield r.finding(src.api_pointer(b.holder), broken_ref_message(b.reason))
+        yield r.finding(src.api_pointer(b.holder), broken_ref_message(b.reason), routes=route_at(b.holder))
 
 
 @rule(

@@ -235,6 +235,18 @@ def _parameter_problem(p: Any, path: str, variables: set[str]) -> str | None:
     return None
 
 
+def route_at(pointer: str) -> list[str]:
+    """The route whose operation holds `pointer` (a pointer into the API), as a one-item list; else empty.
+
+    >>> route_at("/paths/~1a~1{id}/get/responses/200"), route_at("/components/schemas/A")
+    (['GET /a/{id}'], [])
+    """
+    tokens = jp.split(pointer)
+    if len(tokens) >= 3 and tokens[0] == "paths" and (tokens[2].lower() in HTTP_METHODS or tokens[2] == ANY_METHOD):
+        return [route_key(tokens[2].lower() if tokens[2] != ANY_METHOD else ANY_METHOD, tokens[1])]
+    return []
+
+
 def malformed_parameter_message(b: BadParameter) -> str:
     """AGW004's message, in check and convert alike."""
     return f"{b.problem}: OpenAPI cannot read it, so the HTTP API is written without it"

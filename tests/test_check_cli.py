@@ -187,9 +187,9 @@ def test_rule_prints_the_docs(cli):
 
 
 def test_unknown_rule_suggests_close_matches(cli):
-    r = cli("rule", "AGW21")
+    r = cli("rule", "AGW29")
     assert r.code == 2
-    assert "unknown rule 'AGW21'; did you mean" in r.stderr and "AGW201" in r.stderr
+    assert "unknown rule 'AGW29'; did you mean" in r.stderr and "AGW209" in r.stderr
 
 
 def test_check_help_teaches(cli):

@@ -197,4 +197,4 @@ def test_vpc_link_integration_is_kept_as_written_with_a_warning_U() -> None:
     out, findings = integrations({"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integ}}}}, ctx)
     written = out["paths"]["/a"]["get"]["x-amazon-apigateway-integration"]
     assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY"
-    assert [f.rule for f in findings] == ["AGW311"] and "[U]" in findings[0].message and ctx.blocked == {}
+    assert [f.rule for f in findings] == ["AGW311"] and "--vpc-link" in findings[0].message and ctx.blocked == {}

@@ -17,7 +17,7 @@ from typing import Any
 from apigw_migrate import pointer as jp
 from apigw_migrate.checks.general import broken_ref_message
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import INTEGRATION, malformed_parameter_message, malformed_parameters
+from apigw_migrate.openapi import INTEGRATION, malformed_parameter_message, malformed_parameters, route_at
 from apigw_migrate.refs import split_ref
 from apigw_migrate.transforms.context import DEFAULT_RESPONSE, ENDPOINT_CONFIGURATION, OPERATION_KEYS, Context, operations, path_variables
 
@@ -87,7 +87,9 @@ def _broken_refs(doc: dict, ctx: Context) -> list[Finding]:
         holder = jp.resolve(doc, b.holder, None)
         if isinstance(holder, dict) and holder.get("$ref") == b.ref:
             holder.clear()
-            findings.append(ctx.finding("AGW003", ctx.src.api_pointer(b.holder), broken_ref_message(b.reason), in_document=True))
+            findings.append(
+                ctx.finding("AGW003", ctx.src.api_pointer(b.holder), broken_ref_message(b.reason), routes=route_at(b.holder), in_document=True)
+            )
             ctx.note(f"left out the schema at {b.holder}: its $ref {b.ref!r} does not resolve")
     return findings
 
