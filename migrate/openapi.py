@@ -204,17 +204,32 @@ def malformed_parameters(api: dict) -> list[BadParameter]:
     for path, item in paths.items() if isinstance(paths, dict) else ():
         if not isinstance(item, dict):
             continue
-        item_ptr = jp.join("/paths", path)
-        ops = [(m, op) for m, op in item.items() if isinstance(m, str) and (m.lower() in HTTP_METHODS or m == ANY_METHOD) and isinstance(op, dict)]
-        variables = set(_PATH_VARIABLE.findall(path)) if isinstance(path, str) else set()
-        lists = [(item.get("parameters"), item_ptr, tuple(route_key(m, path) for m, _ in ops))]
-        lists += [(op.get("parameters"), jp.join(item_ptr, m), (route_key(m, path),)) for m, op in ops]
-        for params, base, routes in lists:
-            for i, p in enumerate(params) if isinstance(params, list) else ():
+        variables: set[str] | None = None
+        for method, holder in [(None, item), *item.items()]:
+            is_op = method is None or (isinstance(method, str) and (method.lower() in HTTP_METHODS or method == ANY_METHOD))
+            params = holder.get("parameters") if is_op and isinstance(holder, dict) else None
+            if not isinstance(params, list):
+                continue
+            if variables is None:
+                variables = set(_PATH_VARIABLE.findall(path)) if isinstance(path, str) else set()
+            for i, p in enumerate(params):
                 problem = _parameter_problem(p, path, variables)
                 if problem:
-                    found.append(BadParameter(jp.join(base, "parameters", i), path, routes, problem))
+                    found.append(BadParameter(_parameter_pointer(path, method, i), path, _routes_of(item, path, method), problem))
     return found
+
+
+def _parameter_pointer(path: str, method: str | None, index: int) -> str:
+    return jp.join("/paths", path, *([method] if method else []), "parameters", index)
+
+
+def _routes_of(item: dict, path: str, method: str | None) -> tuple[str, ...]:
+    """The route of `method`, or every route of the path item for a path-level parameter."""
+    if method is not None:
+        return (route_key(method, path),)
+    return tuple(
+        route_key(m, path) for m, op in item.items() if isinstance(m, str) and (m.lower() in HTTP_METHODS or m == ANY_METHOD) and isinstance(op, dict)
+    )
 
 
 def _parameter_problem(p: Any, path: str, variables: set[str]) -> str | None:
