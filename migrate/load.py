@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError, UsageError, UserError
+from apigw_migrate.openapi import scheme_table
 from apigw_migrate.positions import DuplicateKey, JsonLocator, Position, PositionIndex, json_positions
 
 if TYPE_CHECKING:
@@ -634,8 +635,8 @@ def detect_flavor(api_doc: dict) -> str:
     components = api_doc.get("components")
     if isinstance(components, dict) and "x-amazon-apigateway-integrations" in components:
         http_marks = True
-    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-    for scheme in (schemes or {}).values() if isinstance(schemes, dict) else ():
+    # Swagger 2.0 securityDefinitions count too, as everywhere (an OpenAPI 3.0 document may carry them).
+    for scheme, _ in scheme_table(api_doc, "oas3").values():
         auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
         if isinstance(auth, dict) and str(auth.get("type", "")).lower() == "jwt":
             http_marks = True
