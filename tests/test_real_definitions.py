@@ -128,16 +128,26 @@ def test_a_validator_crash_reads_as_a_sentence(monkeypatch) -> None:  # type: ig
     import openapi_spec_validator
 
     class Crashing:
+        """Crashes on the path item /post, the way the validator does on shapes it does not expect."""
+
         def __init__(self, spec: dict) -> None:
-            pass
+            self.spec = spec
 
         def iter_errors(self):  # type: ignore[no-untyped-def]
-            raise KeyError("/post")
+            if "/post" in self.spec["paths"]:
+                raise KeyError("/post")
+            return iter(())
 
     monkeypatch.setattr(openapi_spec_validator, "OpenAPIV30SpecValidator", Crashing)
-    [violation] = spec_violations({"openapi": "3.0.1", "paths": {}})
-    assert "KeyError" not in violation.message and "/post" not in violation.message
-    assert "shape OpenAPI 3.0 does not allow" in violation.message
+    [violation] = spec_violations({"openapi": "3.0.1", "paths": {"/get": {}, "/post": {}}})
+    assert "KeyError" not in violation.message
+    assert "shape OpenAPI 3.0 does not allow" in violation.message and violation.pointer == "/paths/~1post"
+
+
+def test_validator_errors_on_greedy_paths_point_at_the_path_as_written() -> None:
+    doc = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+           "paths": {"/{proxy+}": {"get": {"parameters": [{"name": "p", "in": "query", "schema": 5}], "responses": {"200": {"description": "ok"}}}}}}
+    assert "/paths/~1{proxy+}/get/parameters/0" in [v.pointer for v in spec_violations(doc)]
 
 
 # -- REST VPC links and private integrations ------------------------------------------------------

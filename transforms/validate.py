@@ -26,20 +26,37 @@ def spec_violations(doc: dict) -> list[Violation]:
     from openapi_spec_validator import OpenAPIV30SpecValidator
 
     view = placeholder_view(doc)
+    written: dict[str, str] = {}  # path as validated → as written
     if isinstance(view.get("paths"), dict):
         # `{proxy+}` is API Gateway's greedy variable; to OpenAPI it is the parameter `proxy`. A path item or
         # operation an intrinsic stands for (a template's `Fn::If`) is not there to validate.
-        view["paths"] = {
-            re.sub(r"\{([^{}]+)\+\}", r"{\1}", k): {m: op for m, op in v.items() if not _placeholder(op)}
-            for k, v in view["paths"].items()
-            if isinstance(v, dict)
-        }
+        written = {re.sub(r"\{([^{}]+)\+\}", r"{\1}", k): k for k, v in view["paths"].items() if isinstance(v, dict)}
+        view["paths"] = {k: {m: op for m, op in view["paths"][w].items() if not _placeholder(op)} for k, w in written.items()}
+
+    def pointer(tokens: list) -> str:
+        if len(tokens) >= 2 and tokens[0] == "paths":
+            tokens = ["paths", written.get(str(tokens[1]), tokens[1]), *tokens[2:]]
+        return jp.join("", *tokens)
+
     try:
         errors = list(OpenAPIV30SpecValidator(view).iter_errors())
     except Exception:  # noqa: BLE001 - a validator crash must read as a failed validation, not a traceback
-        # Its internals (a KeyError on a key it expected) would mean nothing to a user: say what it means.
-        return [Violation(SPEC_VALIDATOR, "a part of the document has a shape OpenAPI 3.0 does not allow, so it cannot be validated", "")]
-    return [Violation(SPEC_VALIDATOR, explain(error, view), jp.join("", *getattr(error, "absolute_path", ()))) for error in errors]
+        # Its internals (a KeyError on a key it expected) would mean nothing to a user: say what it means, and
+        # where, by validating the paths one at a time.
+        where = next((p for p in view.get("paths") or {} if _crashes({**view, "paths": {p: view["paths"][p]}})), None)
+        return [Violation(SPEC_VALIDATOR, "this part has a shape OpenAPI 3.0 does not allow, so it cannot be validated",
+                          pointer(["paths", where]) if where is not None else "")]  # fmt: skip
+    return [Violation(SPEC_VALIDATOR, explain(error, view), pointer(list(getattr(error, "absolute_path", ())))) for error in errors]
+
+
+def _crashes(view: dict) -> bool:
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    try:
+        list(OpenAPIV30SpecValidator(view).iter_errors())
+    except Exception:  # noqa: BLE001 - only whether it crashes matters here
+        return True
+    return False
 
 
 # The last pointer token naming a kind of OpenAPI object → that kind, for "not a valid …" messages.
