@@ -135,13 +135,17 @@ def partition_of(region: str) -> tuple[str, str]:
 
 
 def environment(
-    template: Any, given: Mapping[str, str] | None = None, region: str | None = None, use_defaults: bool = True
+    template: Any,
+    given: Mapping[str, str] | None = None,
+    region: str | None = None,
+    use_defaults: bool = True,
+    strict: bool = True,
 ) -> Environment:
     """The Environment of `template` (a template's top level, or any other document) with the values given.
 
-    A name given that is neither a parameter of the template nor a pseudo parameter is refused, as
-    CloudFormation does; a document that is not a template accepts any name (its `Fn::Sub`s may
-    name anything).
+    With `strict`, a name given that is neither a parameter, a resource nor a pseudo parameter of the
+    template, nor a name its intrinsics use, is refused, as CloudFormation does; a document that is not a
+    template accepts any name (its `Fn::Sub`s may name anything).
 
     >>> t = {"Parameters": {"Stage": {"Type": "String", "Default": "prod"}, "Ids": {"Type": "CommaDelimitedList"}},
     ...      "Conditions": {"IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}}, "Resources": {}}
@@ -155,7 +159,7 @@ def environment(
     values: dict[str, Any] = {}
     defaulted: list[str] = []
     resources = template["Resources"] if is_template else {}
-    if is_template:
+    if is_template and strict:
         unknown = sorted(n for n in given if n not in parameters and n not in PSEUDO_PARAMETERS and n.split(".")[0] not in resources)
         if unknown:
             # A name the template uses without defining it (a resource of another stack) may be given too.

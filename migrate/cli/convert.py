@@ -201,7 +201,8 @@ def vpc_links(values: list[str], config: "Config") -> dict:
 def evaluate_output(document: Any, template: Any, given: "Given") -> Any:
     from apigw_migrate.intrinsics import environment, resolve
 
-    env = environment(template, given.parameters, given.region, given.use_defaults)
+    # Not strict: `template` is already evaluated, so the names given no longer show in it.
+    env = environment(template, given.parameters, given.region, given.use_defaults, strict=False)
     return document if env.empty else resolve(document, env)
 
 
