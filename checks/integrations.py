@@ -417,7 +417,12 @@ def vpc_link_v1(src: "Source", r: Rule) -> Iterator[Finding]:
         if link:
             targets = ", ".join(describe(t) for t in link.get("targetArns") or [])
             detail += f" ({link.get('name', '')}{'; targets ' + targets if targets else ''})"
-        given = given_vpc_link(src.vpc_links, link_id, bool(integ.get("integrationTarget")))
+        try:
+            given = given_vpc_link(src.vpc_links, link_id, bool(integ.get("integrationTarget")))
+        except UsageError as e:  # convert refuses to run with it; check says why, on the route
+            given, mistake = None, f"; {e}"
+        else:
+            mistake = ""
         if given is not None:
             from apigw_migrate.transforms.private import path_renames, private_integration
 
@@ -430,7 +435,7 @@ def vpc_link_v1(src: "Source", r: Rule) -> Iterator[Finding]:
             message = f"{o.route}: private integration through {detail} to {describe(integ['integrationTarget'])}; the HTTP API needs a VPC link V2 and the listener ARN as uri"
         else:
             message = f"{o.route}: private integration through REST {detail}; HTTP APIs need a VPC link V2 and the load balancer listener ARN instead of {describe(integ.get('uri'))}"
-        yield r.finding(o.iat("connectionType"), message, routes=[o.route])
+        yield r.finding(o.iat("connectionType"), message + mistake, routes=[o.route])
 
 
 @rule(

@@ -215,6 +215,13 @@ def test_vpc_link_option_mistakes_are_usage_errors(cli, tmp_path: Path, value: s
     assert result.code == 2 and message in result.stderr, result
 
 
+def test_check_says_on_the_route_why_a_vpc_link_given_cannot_be_used(cli) -> None:  # type: ignore[no-untyped-def]
+    result = check_json(cli, PRIVATE, "--vpc-link", f"abc123={LISTENER}")
+    [link] = [f for f in findings(result, "AGW311") if f["routes"] == ["GET /items/{itemId}"]]
+    assert "abc123 is a REST VPC link (V1), which HTTP APIs cannot use" in link["message"]
+    assert findings(result, "AGW000") == []
+
+
 def test_iac_private_integrations_keep_https_and_the_backend_path(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from cfnlint.api import lint_file
 
