@@ -208,7 +208,8 @@ def is_intrinsic(value: Any) -> bool:
 
 
 def resolve(value: Any, env: Environment, pointer: str = "", moved: list[tuple[str, str]] | None = None) -> Any:
-    """`value` with every intrinsic `env` can evaluate replaced by its value (a new object; `value` is not changed).
+    """`value` with every intrinsic `env` can evaluate replaced by its value (a new object; `value` is not changed),
+    or `REMOVED` when `value` itself comes to `AWS::NoValue`.
 
     `moved` collects (new pointer, old pointer) for subtrees an `Fn::If` lifted out of a branch, so that
     positions in the file can still be found for them.
@@ -231,18 +232,21 @@ class _Resolver:
         self.moved = moved
         self.evaluating: set[str] = set()
 
-    def value(self, v: Any, ptr: str) -> Any:
+    def value(self, v: Any, ptr: str, in_argument: bool = False) -> Any:
+        """`v` evaluated; inside a function's argument (`in_argument`) `AWS::NoValue` stays written, since
+        dropping it there (a `Fn::Sub` variable, a `Fn::Join` item) would change what the function means."""
         if isinstance(v, dict):
             if is_intrinsic(v):
-                return self.intrinsic(v, ptr)
+                result = self.intrinsic(v, ptr)
+                return {"Ref": NO_VALUE} if in_argument and result is REMOVED else result
             out = {}
             for k, item in v.items():
-                r = self.value(item, jp.join(ptr, k))
+                r = self.value(item, jp.join(ptr, k), in_argument)
                 if r is not REMOVED:
                     out[k] = r
             return out
         if isinstance(v, list):
-            items = [self.value(item, jp.join(ptr, i)) for i, item in enumerate(v)]
+            items = [self.value(item, jp.join(ptr, i), in_argument) for i, item in enumerate(v)]
             return [i for i in items if i is not REMOVED]
         return v
 
@@ -260,7 +264,7 @@ class _Resolver:
         if name == "Fn::GetAtt":
             attribute = ".".join(str(a) for a in arg) if isinstance(arg, list) else arg
             return self.env.values.get(attribute, v) if isinstance(attribute, str) else v
-        arg = self.value(arg, inner)
+        arg = self.value(arg, inner, in_argument=True)
         handler = {
             "Fn::Sub": self.sub,
             "Fn::Join": self.join,
@@ -268,7 +272,12 @@ class _Resolver:
             "Fn::FindInMap": self.find_in_map,
         }.get(name)
         result = handler(arg) if handler else None
-        return result if result is not None else {name: arg}
+        if result is None:
+            return {name: arg}
+        if name in ("Fn::Select", "Fn::FindInMap"):
+            # A value picked out of an argument is a value again: a NoValue kept inside it drops now.
+            return self.value(result, ptr)
+        return result
 
     def if_(self, v: dict, arg: Any, ptr: str, inner: str) -> Any:
         if not (isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str)):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apigw_migrate.errors import UsageError
-from apigw_migrate.intrinsics import Given, environment, names_needed, parse_assignments, resolve, unresolved
+from apigw_migrate.intrinsics import REMOVED, Given, environment, names_needed, parse_assignments, resolve, unresolved
 from apigw_migrate.load import load
 
 from conftest import DATA
@@ -185,3 +185,64 @@ def test_routes_under_an_undecided_condition_are_refused(cli, tmp_path: Path) ->
 def test_region_must_look_like_one(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("convert", str(TEMPLATE), "-o", str(tmp_path / "x.json"), "--region", "Ireland")
     assert result.code == 2 and "--region 'Ireland'" in result.stderr
+
+
+# -- generated intrinsics -----------------------------------------------------------------------
+
+from hypothesis import given as generated, settings, strategies as st  # noqa: E402
+
+NAMES = st.sampled_from(["Stage", "Ids", "Flag", "Fn.Arn", "AWS::Region", "AWS::AccountId", "Nope"])
+CONDITIONS = st.sampled_from(["IsProd", "FlagOn", "NotProd", "Both", "Either", "Loop", "Missing"])
+
+
+def _values(depth: int):  # type: ignore[no-untyped-def]
+    leaf = st.one_of(st.text(max_size=8), st.integers(), st.builds(lambda n: {"Ref": n}, NAMES),
+                     st.builds(lambda n: {"Fn::Sub": "x-${" + n + "}-${!Lit}"}, NAMES),
+                     st.just({"Ref": "AWS::NoValue"}), st.just({"Fn::GetAtt": ["Fn", "Arn"]}))  # fmt: skip
+    if depth == 0:
+        return leaf
+    inner = _values(depth - 1)
+    return st.one_of(
+        leaf,
+        st.builds(lambda c, a, b: {"Fn::If": [c, a, b]}, CONDITIONS, inner, inner),
+        st.builds(lambda d, items: {"Fn::Join": [d, items]}, st.sampled_from(["", "/"]), st.lists(inner, max_size=3)),
+        st.builds(lambda t, v: {"Fn::Sub": [t, {"V": v}]}, st.just("${V}:${Stage}"), inner),
+        st.builds(lambda i, items: {"Fn::Select": [i, items]}, st.integers(-1, 3), st.lists(inner, max_size=3)),
+        st.dictionaries(st.sampled_from(["a", "b", "Fn::Bogus"]), inner, max_size=2),
+        st.lists(inner, max_size=3),
+    )
+
+
+def _known(depth: int):  # type: ignore[no-untyped-def]
+    """Values whose every intrinsic can be evaluated once Stage, Flag and the Region are given."""
+    text = st.one_of(st.text(alphabet="abc-/", max_size=6), st.builds(lambda n: {"Ref": n}, st.sampled_from(["Stage", "AWS::Region"])),
+                     st.builds(lambda n: {"Fn::Sub": "x-${" + n + "}-${!Lit}"}, st.sampled_from(["Stage", "AWS::Partition"])))  # fmt: skip
+    if depth == 0:
+        return st.one_of(text, st.integers(), st.just({"Ref": "AWS::NoValue"}))
+    inner = _known(depth - 1)
+    return st.one_of(
+        text,
+        st.builds(lambda c, a, b: {"Fn::If": [c, a, b]}, st.sampled_from(["IsProd", "FlagOn", "NotProd", "Both", "Either"]), inner, inner),
+        st.builds(lambda d, items: {"Fn::Join": [d, items]}, st.sampled_from(["", "/"]), st.lists(text, max_size=3)),
+        st.builds(lambda t, v: {"Fn::Sub": [t, {"V": v}]}, st.just("${V}:${Stage}"), text),
+        st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2),
+        st.lists(inner, max_size=3),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@generated(value=_values(3), stage=st.sampled_from(["prod", "dev"]), flag=st.sampled_from(["on", "off", None]))
+def test_generated_intrinsics_resolve_without_a_crash_and_once_for_all(value, stage, flag) -> None:  # type: ignore[no-untyped-def]
+    e = env({"Stage": stage, **({"Flag": flag} if flag else {})}, region="eu-west-1")
+    out = resolve(value, e)
+    assert resolve(out, e) == out  # evaluating twice changes nothing more
+
+
+@settings(max_examples=300, deadline=None)
+@generated(value=_known(3), stage=st.sampled_from(["prod", "dev"]), flag=st.sampled_from(["on", "off"]))
+def test_generated_intrinsics_that_can_be_known_are_all_evaluated(value, stage, flag) -> None:  # type: ignore[no-untyped-def]
+    out = resolve(value, env({"Stage": stage, "Flag": flag}, region="eu-west-1"))
+    if out is REMOVED:  # the whole value was AWS::NoValue
+        return
+    assert list(unresolved(out)) == [], out
+    assert "${!" not in json.dumps(out)
