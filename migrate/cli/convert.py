@@ -237,11 +237,13 @@ def refuse_undecided_routes(src: "Source") -> None:
     No pass can convert what only a deployment decides, so the template is converted for one choice.
     """
     from apigw_migrate.intrinsics import condition_parameters, names_needed, unresolved
+    from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS
 
     paths = src.api.get("paths") if isinstance(src.api.get("paths"), dict) else {}
     places = []
     for ptr, value in unresolved(paths, "/paths"):
-        if ptr.count("/") > 3:
+        tokens = jp.split(ptr)
+        if len(tokens) > 3 or (len(tokens) == 3 and tokens[2].lower() not in HTTP_METHODS and tokens[2] != ANY_METHOD):
             continue
         position = src.locate(src.api_pointer(ptr))
         condition = value.get("Fn::If", [None])[0] if isinstance(value.get("Fn::If"), list) else None
