@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from apigw_migrate import pointer as jp
 from apigw_migrate.checks.context import context
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
@@ -123,4 +124,24 @@ def malformed_parameter(src: "Source", r: Rule) -> Iterator[Finding]:
         yield r.finding(src.api_pointer(b.pointer), malformed_parameter_message(b), routes=b.routes)
 
 
-RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref, malformed_parameter)
+@rule(
+    id="AGW005",
+    name="conditional-route",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by=None,
+    summary="Checks for paths or operations of a template that exist only under a condition (`Fn::If`) the given parameters do not decide.",
+    why="Which routes the API has then depends on the deployment: nothing about them can be checked, and an HTTP API document cannot hold the condition.",
+    instead="Give the parameters the condition depends on (--parameter NAME=VALUE, or their Default) to check and convert the API of that deployment.",
+    example="paths:\n  /admin:\n    Fn::If: [AdminEnabled, {get: {...}}, !Ref AWS::NoValue]",
+    use_instead="# apigw-migrate check template.yaml --parameter EnableAdmin=yes",
+)
+def conditional_route(src: "Source", r: Rule) -> Iterator[Finding]:
+    from apigw_migrate.intrinsics import undecided_paths
+
+    for ptr, names in undecided_paths(src):
+        needs = f"give --parameter for {', '.join(names)}" if names else "it depends on the stack"
+        yield r.finding(src.api_pointer(ptr), f"{jp.split(ptr)[1]} exists only under a template condition; its routes are not checked: {needs}")
+
+
+RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref, malformed_parameter, conditional_route)

@@ -493,6 +493,26 @@ def condition_parameters(template: Any, name: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def undecided_paths(src: "Source") -> list[tuple[str, list[str]]]:
+    """(pointer into the API, the parameters it depends on) of each path item or operation an intrinsic stands for.
+
+    A template's `Fn::If` around a path or an operation whose condition could not be decided: which routes
+    exist is only known for one deployment, so nothing can judge or convert them.
+    """
+    from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS
+
+    paths = src.api.get("paths") if isinstance(src.api.get("paths"), dict) else {}
+    found = []
+    for ptr, value in unresolved(paths, "/paths"):
+        tokens = jp.split(ptr)
+        if len(tokens) > 3 or (len(tokens) == 3 and tokens[2].lower() not in HTTP_METHODS and tokens[2] != ANY_METHOD):
+            continue
+        args = value.get("Fn::If")
+        condition = args[0] if isinstance(args, list) and args and isinstance(args[0], str) else None
+        found.append((ptr, condition_parameters(src.document, condition) if condition else names_needed(value)[0]))
+    return found
+
+
 @dataclass(frozen=True)
 class Place:
     """An intrinsic an OpenAPI document cannot hold: where it was written and what it needs."""

@@ -116,6 +116,8 @@ FIRES = [
     ("sam.yaml", "AGW831", f"/Resources/ShopApi/Properties/DefinitionBody{P}/~1orders/get/{INTEG}/uri", 49, 17, ["GET /orders"], "warning"),
     ("oas3_rest.yaml", "AGW210", "/components/securitySchemes/jwt/x-amazon-apigateway-authorizer/identitySource", 128, 9, ["ANY /proxy/{proxy+}"], "warning"),
     ("real_parts.yaml", "AGW821", "/paths", 5, 1, [], "info"),
+    ("conditional_route.yaml", "AGW005", "/Resources/Api/Properties/DefinitionBody/paths/~1admin", 21, 11, [], "warning"),
+    ("conditional_route.yaml", "AGW821", "/Resources/Api/Properties/DefinitionBody/paths", 16, 9, [], "info"),
     ("real_parts.yaml", "AGW004", f"{P}/~1notes~1{{noteId}}/parameters/0", 8, 9, ["GET /notes/{noteId}", "OPTIONS /notes/{noteId}"], "warning"),
     ("real_parts.yaml", "AGW004", f"{P}/~1notes~1{{noteId}}/parameters/1", 10, 9, ["GET /notes/{noteId}", "OPTIONS /notes/{noteId}"], "warning"),
     ("real_parts.yaml", "AGW003", f"{P}/~1notes~1{{noteId}}/get/responses/200/content/application~1json/schema", 21, 15, ["GET /notes/{noteId}"], "warning"),

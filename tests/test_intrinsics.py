@@ -246,3 +246,16 @@ def test_generated_intrinsics_that_can_be_known_are_all_evaluated(value, stage, 
         return
     assert list(unresolved(out)) == [], out
     assert "${!" not in json.dumps(out)
+
+
+def test_check_warns_about_routes_no_parameter_decides(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    template = tmp_path / "template.yaml"
+    template.write_text(TEMPLATE.read_text().replace('    Default: "no"\n', ""))  # WithAdmin has no default now
+    result = cli("check", str(template), "--format", "json", "--fail-on", "never")
+    [conditional] = [f for f in json.loads(result.stdout)["apis"][0]["findings"] if f["rule"] == "AGW005"]
+    assert conditional["line"] == 46 and "/admin exists only under a template condition" in conditional["message"]
+    assert conditional["message"].endswith("give --parameter for WithAdmin")  # Stage is decided by its default
+    decided = cli("check", str(template), "--format", "json", "--fail-on", "never", "--parameter", "WithAdmin=yes")
+    assert "AGW005" not in {f["rule"] for f in json.loads(decided.stdout)["apis"][0]["findings"]}
+    refused = cli("convert", str(template), "-o", str(tmp_path / "http.json"))
+    assert refused.code == 2 and f"{template}:46:11: depends on WithAdmin\n" in refused.stderr

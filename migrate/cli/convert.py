@@ -232,24 +232,17 @@ def refuse_vpc_links(src: "Source", document: Any) -> None:
 
 
 def refuse_undecided_routes(src: "Source") -> None:
-    """Exit 2 when an intrinsic stands for a path item or an operation: which routes exist is not known.
+    """Exit 2 when an intrinsic stands for a path item or an operation (AGW005): which routes exist is not known.
 
     No pass can convert what only a deployment decides, so the template is converted for one choice.
     """
-    from apigw_migrate.intrinsics import condition_parameters, names_needed, unresolved
-    from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS
+    from apigw_migrate.intrinsics import undecided_paths
 
-    paths = src.api.get("paths") if isinstance(src.api.get("paths"), dict) else {}
     places = []
-    for ptr, value in unresolved(paths, "/paths"):
-        tokens = jp.split(ptr)
-        if len(tokens) > 3 or (len(tokens) == 3 and tokens[2].lower() not in HTTP_METHODS and tokens[2] != ANY_METHOD):
-            continue
+    for ptr, names in undecided_paths(src):
         position = src.locate(src.api_pointer(ptr))
-        condition = value.get("Fn::If", [None])[0] if isinstance(value.get("Fn::If"), list) else None
-        needed = condition_parameters(src.document, condition) if isinstance(condition, str) else names_needed(value)[0]
-        names = ", ".join(needed) or "the stack"
-        places.append(f"{src.path}:{position[0]}:{position[1]}: depends on {names}" if position else f"{src.path}: depends on {names}")
+        where = f"{src.path}:{position[0]}:{position[1]}" if position else src.path
+        places.append(f"{where}: depends on {', '.join(names) or 'the stack'}")
     if not places:
         return
     sys.stderr.write(
