@@ -527,6 +527,87 @@ def request_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
         )
 
 
+def _identity_parts(a: Authorizer) -> list[str]:
+    source = a.get("identitySource")
+    return [p.strip() for p in source.split(",") if p.strip()] if isinstance(source, str) else []
+
+
+@rule(
+    id="AGW210",
+    name="request-authorizer-identity-optional",
+    severity=Severity.WARNING,
+    fact="§6",
+    fixed_by=None,
+    summary="Checks for REQUEST Lambda authorizers with caching off (authorizerResultTtlInSeconds 0) that name identity sources.",
+    why="With caching off, REST calls a REQUEST authorizer even when a request lacks its identity sources, so the function decides; an HTTP API answers 401 without calling the function whenever an identity source is missing (http-api-lambda-authorizer).",
+    instead="If requests without those headers or query strings must still reach the function, leave the identity sources out of the HTTP authorizer (allowed while caching is off); otherwise make sure every client sends them.",
+    example="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: method.request.header.Authorization, method.request.querystring.token\n  authorizerResultTtlInSeconds: 0",
+    use_instead="x-amazon-apigateway-authorizer:\n  type: request\n  authorizerPayloadFormatVersion: '1.0'\n  authorizerResultTtlInSeconds: 0\n  # no identitySource: the function is called for every request",
+    references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html",),
+)
+def request_authorizer_identity_optional(src: "Source", r: Rule) -> Iterator[Finding]:
+    for a in context(src).authorizers:
+        parts = _identity_parts(a)
+        if a.kind != "request" or not parts or _ttl(a)[0] != 0:
+            continue
+        yield r.finding(
+            a.where("identitySource"),
+            f"REQUEST authorizer {a.name} ({_routes_text(a)}) does not cache, so REST called it even for requests "
+            f"without {', '.join(parts)}; an HTTP API answers 401 to those without calling the function",
+            routes=a.routes,
+        )
+
+
+def stage_variables(ctx: "Context") -> dict | None:
+    """The REST stage's variables (bundle stage, SAM Variables, AWS::ApiGateway::Stage), or None when no stage is known."""
+    found: dict | None = None
+    for name, value, _ptr in ctx.stage_settings():
+        if name == "variables" and isinstance(value, dict):
+            found = {**(found or {}), **value}
+    if isinstance(ctx.bundle.get("stage"), dict):
+        found = found or {}
+    variables, _ = ctx.prop("Variables")
+    if isinstance(variables, dict):
+        found = {**(found or {}), **variables}
+    for _name, props, _ptr in ctx.related.get("AWS::ApiGateway::Stage", ()):
+        if isinstance(props.get("Variables"), dict):
+            found = {**(found or {}), **props["Variables"]}
+    return found
+
+
+@rule(
+    id="AGW211",
+    name="identity-source-stage-variable",
+    severity=Severity.WARNING,
+    fact="§6",
+    fixed_by=None,
+    summary="Checks for Lambda authorizers whose identity sources read a stage variable (stageVariables.X).",
+    why="An HTTP API answers 401 without calling the authorizer when an identity source is empty, so a $stageVariables.X identity source needs the variable X on the HTTP stage; an OpenAPI import creates no stage variables.",
+    instead="Define the variable on the HTTP API stage (convert's CloudFormation/SAM output copies the REST stage's variables), or drop it from the identity sources.",
+    example="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: method.request.header.Authorization, stageVariables.tenant",
+    use_instead="# the HTTP stage\nStageVariables:\n  tenant: acme",
+    references=("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html",),
+)
+def identity_source_stage_variable(src: "Source", r: Rule) -> Iterator[Finding]:
+    ctx = context(src)
+    variables = stage_variables(ctx)
+    for a in ctx.authorizers:
+        names = [p.split(".", 1)[1] for p in _identity_parts(a) if p.lstrip("$").startswith("stageVariables.")]
+        for name in names:
+            if variables is None:
+                where = "the REST stage is not in this input: make sure the HTTP stage defines it"
+            elif name in variables:
+                where = "the REST stage sets it; convert --format cloudformation|sam copies it to the HTTP stage, an OpenAPI import does not"
+            else:
+                where = "the REST stage does not set it either, so REST passed an empty value: define it on the HTTP stage or drop it"
+            yield r.finding(
+                a.where("identitySource"),
+                f"authorizer {a.name} ({_routes_text(a)}) reads the identity source $stageVariables.{name}; an HTTP API "
+                f"answers 401 without calling the function while stage variable {name} is missing; {where}",
+                routes=a.routes,
+            )
+
+
 RULES = (
     api_key_required,
     usage_plan,
@@ -537,4 +618,6 @@ RULES = (
     multiple_security_requirements,
     authorizer_caching,
     request_authorizer,
+    request_authorizer_identity_optional,
+    identity_source_stage_variable,
 )

@@ -23,6 +23,7 @@ from apigw_migrate.openapi import (
     is_intrinsic,
     iter_operations,
     scheme_kind,
+    scheme_table,
     security_schemes,
 )
 from apigw_migrate.refs import deref
@@ -423,13 +424,13 @@ def _related_resources(src: "Source") -> dict[str, list[tuple[str, dict, str]]]:
 def _authorizers(ctx: Context) -> list[Authorizer]:
     src = ctx.src
     by_name: dict[str, Authorizer] = {}
-    schemes_rel = "/securityDefinitions" if src.spec == "swagger2" else "/components/securitySchemes"
+    places = scheme_table(src.api, src.spec)
     for name, (scheme, ptr) in ctx.schemes.items():
         kind = scheme_kind(scheme)
         if kind in ("api_key", "iam", "other") and "x-amazon-apigateway-authorizer" not in scheme:
             continue
         auth = scheme.get("x-amazon-apigateway-authorizer")
-        auth_rel = jp.join(schemes_rel, name, "x-amazon-apigateway-authorizer")
+        auth_rel = jp.join(places[name][1], "x-amazon-apigateway-authorizer")
         a = Authorizer(name=name, kind=kind, pointer=src.api_pointer(auth_rel) if isinstance(auth, dict) else ptr)
         for key, value in mapping(auth).items():
             a.fields[key] = (value, src.api_pointer(jp.join(auth_rel, key)))

@@ -65,6 +65,54 @@ def _classify(o: Op) -> CorsOption | None:
     return found if any_header else None
 
 
+_LIST_HEADERS = ("access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers", "access-control-expose-headers")
+
+
+def cors_list(text: str) -> tuple[list[str], list[str]]:
+    """(items of a comma-separated Access-Control-* value with stray quotes removed, the items that had them).
+
+    A REST mock header written as ``"'Content-Type','Authorization'"`` sends ``Content-Type','Authorization``:
+    its items carry quotes no browser matches.
+
+    >>> cors_list("Content-Type','Authorization', X-Api-Key")
+    (['Content-Type', 'Authorization', 'X-Api-Key'], ["Content-Type'", "'Authorization'"])
+    """
+    items: list[str] = []
+    bad: list[str] = []
+    for raw in text.split(","):
+        item = raw.strip()
+        clean = item.strip("'\"").strip()
+        if clean != item:
+            bad.append(item)
+        if clean:
+            items.append(clean)
+    return items, bad
+
+
+def stray_quotes(integ: dict) -> Iterator[tuple[str, str, str, list[str], list[str]]]:
+    """(response key, parameter name, value, items with quotes, cleaned items) of each Access-Control-* list of a
+    CORS mock that holds stray quotes; check (AGW505) and convert (the cors pass) both read them here."""
+    for key, resp in mapping(integ.get("responses")).items():
+        for name, value in mapping(mapping(resp).get("responseParameters")).items():
+            static = _static(value)
+            # Most values hold no inner quote at all: nothing to split.
+            if static is None or ("'" not in static and '"' not in static):
+                continue
+            if str(name).lower()[len("method.response.header."):] not in _LIST_HEADERS:
+                continue
+            items, bad = cors_list(static)
+            if bad:
+                yield str(key), str(name), static, bad, items
+
+
+def stray_quotes_message(route: str, name: str, bad: list[str], items: list[str]) -> str:
+    header = name[len("method.response.header."):]
+    return (
+        f"{route}: {header} holds stray quotes ({', '.join(bad)}), sent as they are by the REST mock and matching no "
+        f"browser request; the HTTP API CORS configuration gets {', '.join(items) or 'nothing'}"
+    )
+
+
 def cors_options(ctx: Context) -> list[CorsOption]:
     """The REST "Enable CORS" OPTIONS methods: MOCK, answering with Access-Control-* headers only.
 
@@ -212,4 +260,26 @@ def cors_default_route_authorizer(src: "Source", r: Rule) -> Iterator[Finding]:
             )
 
 
-RULES = (cors_mock_options, cors_dynamic_origin, backend_cors_headers, cors_default_route_authorizer)
+@rule(
+    id="AGW505",
+    name="cors-quoted-values",
+    severity=Severity.WARNING,
+    fact="§8",
+    fixed_by="cors",
+    summary="Checks for Access-Control-* values of a CORS mock whose items carry stray quotes (a header value split from a broken string).",
+    why="A REST mock sends the header exactly as written, so `'Content-Type','Authorization'` reaches browsers as `Content-Type','Authorization`, which matches no request header; copied into an HTTP API CORS configuration the items would still carry the quotes.",
+    instead="Write the list as one quoted string without inner quotes (`'Content-Type,Authorization'`); convert removes the stray quotes.",
+    example="responseParameters:\n  method.response.header.Access-Control-Allow-Headers: \"'Content-Type','Authorization'\"",
+    use_instead="x-amazon-apigateway-cors:\n  allowHeaders: [Content-Type, Authorization]",
+)
+def cors_quoted_values(src: "Source", r: Rule) -> Iterator[Finding]:
+    for c in cors_options(context(src)):
+        for key, name, _value, bad, items in stray_quotes(c.op.integration or {}):
+            yield r.finding(
+                c.op.iat("responses", key, "responseParameters", name),
+                stray_quotes_message(c.op.route, name, bad, items),
+                routes=[c.op.route],
+            )
+
+
+RULES = (cors_mock_options, cors_dynamic_origin, backend_cors_headers, cors_default_route_authorizer, cors_quoted_values)

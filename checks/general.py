@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from apigw_migrate import pointer as jp
 from apigw_migrate.checks.context import context
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.findings import Finding, Severity
+from apigw_migrate.openapi import malformed_parameter_message, malformed_parameters, route_at
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -84,4 +86,63 @@ def http_api_document(src: "Source", r: Rule) -> Iterator[Finding]:
     )
 
 
-RULES = (rule_crashed, swagger2_document, http_api_document)
+def broken_ref_message(reason: str) -> str:
+    """AGW003's message, in check and convert alike."""
+    return f"{reason}; the schema holding it is left out (an empty schema: HTTP APIs do not validate bodies)"
+
+
+@rule(
+    id="AGW003",
+    name="unresolved-schema-ref",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by="normalize",
+    summary="Checks for `$ref`s inside schemas that are malformed or lead nowhere (a missing file, a missing component).",
+    why="An OpenAPI document whose refs do not resolve is refused by HTTP API import; a schema only describes a body, which HTTP APIs never validate, so leaving it out loses documentation, not behaviour.",
+    instead="Fix the ref (or bundle the referenced file into the definition) if the HTTP API should keep the schema; convert otherwise writes an empty schema in its place.",
+    example="schema:\n  $ref: 'schemas.yaml/#Address'   # malformed: the fragment must start with '/'",
+    use_instead="schema:\n  $ref: '#/components/schemas/Address'",
+)
+def unresolved_schema_ref(src: "Source", r: Rule) -> Iterator[Finding]:
+    for b in src.broken_refs:
+        yield r.finding(src.api_pointer(b.holder), broken_ref_message(b.reason), routes=route_at(b.holder))
+
+
+@rule(
+    id="AGW004",
+    name="malformed-parameter",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by="normalize",
+    summary="Checks for parameters OpenAPI cannot read: without `name` or `in`, with an unknown `in`, or a path parameter the path does not have.",
+    why="REST import tolerates such parameters and ignores them; HTTP API import validates the document and refuses it whole.",
+    instead="Fix or delete the parameter in the REST definition; convert writes the HTTP API without it.",
+    example="/orders:\n  parameters:\n    - in: path          # no name, and /orders has no path variable\n      schema: {type: string}",
+    use_instead="/orders/{orderId}:\n  parameters:\n    - name: orderId\n      in: path\n      required: true\n      schema: {type: string}",
+)
+def malformed_parameter(src: "Source", r: Rule) -> Iterator[Finding]:
+    for b in malformed_parameters(src.api):
+        yield r.finding(src.api_pointer(b.pointer), malformed_parameter_message(b), routes=b.routes)
+
+
+@rule(
+    id="AGW005",
+    name="conditional-route",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by=None,
+    summary="Checks for paths or operations of a template that exist only under a condition (`Fn::If`) the given parameters do not decide.",
+    why="Which routes the API has then depends on the deployment: nothing about them can be checked, and an HTTP API document cannot hold the condition.",
+    instead="Give the parameters the condition depends on (--parameter NAME=VALUE, or their Default) to check and convert the API of that deployment.",
+    example="paths:\n  /admin:\n    Fn::If: [AdminEnabled, {get: {...}}, !Ref AWS::NoValue]",
+    use_instead="# apigw-migrate check template.yaml --parameter EnableAdmin=yes",
+)
+def conditional_route(src: "Source", r: Rule) -> Iterator[Finding]:
+    from apigw_migrate.intrinsics import undecided_paths
+
+    for ptr, names in undecided_paths(src):
+        needs = f"give --parameter for {', '.join(names)}" if names else "it depends on the stack"
+        yield r.finding(src.api_pointer(ptr), f"{jp.split(ptr)[1]} exists only under a template condition; its routes are not checked: {needs}")
+
+
+RULES = (rule_crashed, swagger2_document, http_api_document, unresolved_schema_ref, malformed_parameter, conditional_route)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from apigw_migrate.checks import services
 from apigw_migrate.checks.context import Op, as_int, as_text, context, describe, lower, mapping, route_list, truthy
 from apigw_migrate.checks.rule import Rule, rule
 from apigw_migrate.checks.services import ServiceCall, is_cors_preflight, is_lambda_uri, service_call
+from apigw_migrate.errors import UsageError
 from apigw_migrate.findings import Finding, Severity
 from apigw_migrate.openapi import content_handling_matters, declared_binary_media_types
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
+    from apigw_migrate.transforms.private import VpcLink
 
 PAYLOAD_1_0 = (
     "payload format 1.0, the REST proxy event plus `version: \"1.0\"`: the response shape is unchanged, but "
@@ -146,6 +148,14 @@ def _has_templates(templates: object) -> bool:
     return any((as_text(t) or "").strip() not in ("", "{}") for t in mapping(templates).values())
 
 
+# What an `http` (non-proxy) integration turned into HTTP_PROXY changes on the wire, said by check and convert alike.
+HTTP_PROXY_FORWARDS_ALL = (
+    "as HTTP_PROXY it forwards every client header and query string parameter to the backend, where REST forwarded "
+    "only those mapped in requestParameters (remove what the backend must not see with remove:header.* / "
+    "remove:querystring.* mappings)"
+)
+
+
 @rule(
     id="AGW304",
     name="http-non-proxy-integration",
@@ -154,7 +164,7 @@ def _has_templates(templates: object) -> bool:
     fixed_by="integrations",
     stays_blocked=True,
     summary="Checks for HTTP integrations of type http (non-proxy): a blocker with request/response templates, a warning when they only map parameters.",
-    why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated.",
+    why="HTTP APIs only have HTTP proxy integrations: VTL request/response templates and response selection do not exist. Parameter mappings alone can be translated, but a proxy integration forwards every client header and query string parameter to the backend, where a non-proxy one sent only what was mapped.",
     instead="Use HTTP_PROXY with parameter mappings (convert does this when there is no template), or move template logic into the backend.",
     example="x-amazon-apigateway-integration:\n  type: http\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  requestParameters:\n    integration.request.header.x-source: \"'gateway'\"\n  responses:\n    default: {statusCode: '200'}",
     use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  httpMethod: GET\n  uri: https://backend.example.com/books\n  payloadFormatVersion: '1.0'\n  requestParameters:\n    overwrite:header.x-source: gateway",
@@ -181,7 +191,8 @@ def http_non_proxy_integration(src: "Source", r: Rule) -> Iterator[Finding]:
             )
             yield r.finding(
                 o.integration_pointer,
-                f"{o.route}: non-proxy HTTP integration without body templates; it becomes HTTP_PROXY with parameter mapping{status}",
+                f"{o.route}: non-proxy HTTP integration without body templates; it becomes HTTP_PROXY with parameter "
+                f"mapping{status}; {HTTP_PROXY_FORWARDS_ALL}",
                 routes=[o.route],
                 severity=Severity.WARNING,
             )
@@ -351,6 +362,33 @@ def response_streaming(src: "Source", r: Rule) -> Iterator[Finding]:
             )
 
 
+def given_vpc_link(links: dict, connection_id: Any, is_v2: bool) -> "VpcLink | None":
+    """What `--vpc-link` gives for a REST private integration, or None; a usage error when a REST VPC link (V1)
+    is given a listener but no VPC link V2 id (only a link that already is V2, `integrationTarget`, keeps its id)."""
+    from apigw_migrate.transforms.private import link_key
+
+    key = link_key(connection_id)
+    link = links.get(key) if key is not None else None
+    if link is not None and link.v2_id is None and not is_v2:
+        raise UsageError(
+            f"--vpc-link {key}={link.listener}: {key} is a REST VPC link (V1), which HTTP APIs cannot use: "
+            f"give the VPC link V2 that replaces it too ({key}=V2_LINK_ID,LISTENER_ARN)"
+        )
+    return link
+
+
+def vpc_link_given_message(route: str, rest_link: Any, rest_uri: Any, v2_id: Any, listener: str, carried: list[str]) -> str:
+    from apigw_migrate.transforms.private import backend_url, link_key
+
+    url = backend_url(rest_uri)
+    backend = f"{url[0]}://{url[1]}{url[2]}" if url else describe(rest_uri)
+    kept = f"; the REST backend {backend} is kept as {' and '.join(carried)}" if carried else ""
+    return (
+        f"{route}: private integration through REST VPC link {link_key(rest_link) or describe(rest_link)} becomes VPC link "
+        f"V2 {link_key(v2_id) or describe(v2_id)} to listener {listener} (--vpc-link){kept}"
+    )
+
+
 @rule(
     id="AGW311",
     name="vpc-link-v1",
@@ -359,7 +397,7 @@ def response_streaming(src: "Source", r: Rule) -> Iterator[Finding]:
     fixed_by="integrations",
     summary="Checks for private integrations through a REST VPC link (connectionType VPC_LINK), V1 or with an integrationTarget.",
     why="HTTP APIs need a VPC link V2 (subnets and security groups) and the load balancer listener ARN as uri; a REST V1 link id and the NLB DNS name are not valid there.",
-    instead="Create a VPC link V2 and point the integration at the NLB/ALB listener ARN: convert's CloudFormation/SAM output asks for both as Parameters; its OpenAPI output keeps the REST values, to replace before the import.",
+    instead="Create a VPC link V2 and point the integration at the NLB/ALB listener ARN: give both with convert --vpc-link REST_LINK=V2_LINK_ID,LISTENER_ARN (the backend path becomes overwrite:path, an https backend's host tlsConfig.serverNameToVerify); convert's CloudFormation/SAM output asks for them as Parameters.",
     example="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: abc123\n  uri: http://my-nlb-123.elb.us-east-1.amazonaws.com/{proxy}",
     use_instead="x-amazon-apigateway-integration:\n  type: http_proxy\n  connectionType: VPC_LINK\n  connectionId: v2link1   # a VPC link V2\n  uri: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/my-nlb/123/456\n  payloadFormatVersion: '1.0'",
 )
@@ -376,11 +414,25 @@ def vpc_link_v1(src: "Source", r: Rule) -> Iterator[Finding]:
         if link:
             targets = ", ".join(describe(t) for t in link.get("targetArns") or [])
             detail += f" ({link.get('name', '')}{'; targets ' + targets if targets else ''})"
+        try:
+            given = given_vpc_link(ctx.options.vpc_links, link_id, bool(integ.get("integrationTarget")))
+        except UsageError as e:  # convert refuses to run with it; check says why, on the route
+            given, mistake = None, f"; {e}"
+        else:
+            mistake = ""
+        if given is not None:
+            from apigw_migrate.transforms.private import path_renames, private_integration
+
+            carried = private_integration({"uri": integ.get("uri")}, given.listener, path_renames(integ.get("requestParameters")))
+            v2_id = given.v2_id if given.v2_id is not None else link_id
+            message = vpc_link_given_message(o.route, link_id, integ.get("uri"), v2_id, given.listener, carried)
+            yield r.finding(o.iat("connectionType"), message, routes=[o.route], severity=Severity.INFO)
+            continue
         if integ.get("integrationTarget"):
             message = f"{o.route}: private integration through {detail} to {describe(integ['integrationTarget'])}; the HTTP API needs a VPC link V2 and the listener ARN as uri"
         else:
             message = f"{o.route}: private integration through REST {detail}; HTTP APIs need a VPC link V2 and the load balancer listener ARN instead of {describe(integ.get('uri'))}"
-        yield r.finding(o.iat("connectionType"), message, routes=[o.route])
+        yield r.finding(o.iat("connectionType"), message + mistake, routes=[o.route])
 
 
 @rule(

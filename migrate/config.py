@@ -16,6 +16,9 @@ skipped). `--config FILE` names the file directly. Shape (see docs/check-output.
     [tool.apigw-migrate.routes."GET /legacy"]   # per-route overrides, read by check and convert
     payload-format = "2.0"
     jwt-audience = ["app-client-id"]
+
+    [tool.apigw-migrate.vpc-links]              # REST VPC link → VPC link V2 and listener, as --vpc-link
+    abc123 = "vl-0a1b2c,arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/my-nlb/1/2"
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ else:  # pragma: no cover - Python 3.10
 
 FILE_NAMES = (".apigw-migrate.toml", "pyproject.toml")
 FAIL_ON = ("blocker", "warning", "info", "never")
-KEYS = {"select", "ignore", "ignore-at", "fail-on", "routes"}
+KEYS = {"select", "ignore", "ignore-at", "fail-on", "routes", "vpc-links"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Config:
     fail_on: str | None = None
     # Per-route overrides (apigw_migrate.options.route_overrides), read by check and convert alike.
     routes: dict[str, Any] = field(default_factory=dict)
+    # REST VPC link id → "V2_LINK_ID,LISTENER_ARN" (or "LISTENER_ARN"), as --vpc-link takes them.
+    vpc_links: dict[str, str] = field(default_factory=dict)
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -133,6 +138,9 @@ def parse_config(table: dict, path: str) -> Config:
     routes = table.get("routes", {})
     if not isinstance(routes, dict):
         raise fail("routes must be a table of route key → overrides")
+    vpc_links = table.get("vpc-links", {})
+    if not isinstance(vpc_links, dict) or not all(isinstance(v, str) for v in vpc_links.values()):
+        raise fail('vpc-links must be a table of REST link id = "V2_LINK_ID,LISTENER_ARN"')
     return Config(
         path=path,
         select=ids("select"),
@@ -140,4 +148,5 @@ def parse_config(table: dict, path: str) -> Config:
         ignore_at=tuple(entries),
         fail_on=fail_on,
         routes=routes,
+        vpc_links=dict(vpc_links),
     )

@@ -19,11 +19,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError, UsageError, UserError
+from apigw_migrate.openapi import scheme_table
 from apigw_migrate.positions import DuplicateKey, JsonLocator, Position, PositionIndex, json_positions
+
+if TYPE_CHECKING:
+    from apigw_migrate.intrinsics import Given
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # YAML aliases may repeat nodes, but a document that expands to more than this many times the nodes
@@ -71,6 +75,10 @@ class Source:
     external: dict[str, Any] = field(default_factory=dict)
     positions: PositionIndex = field(default_factory=PositionIndex)
     pointer_map: dict[str, tuple[str, bool]] | None = None
+    # Template parameters whose Default stood in for a value not given (see `apigw_migrate.intrinsics`).
+    parameter_defaults: tuple[str, ...] = ()
+    # `$ref`s inside schemas that do not resolve (`refs.BrokenRef`): reported, and left out by convert.
+    broken_refs: list[Any] = field(default_factory=list)
 
     def api_pointer(self, pointer: str = "") -> str:
         """A pointer into `api` expressed as a pointer into `document`.
@@ -492,12 +500,27 @@ def _yaml_float(value: str) -> float | str:
         return value
 
 
-def load(path: str | Path, api: str | None = None, max_bytes: int | None = None) -> Source:
-    """Load one input file. Raises InputError (exit 2) with file, line and column on bad input."""
+def load(path: str | Path, api: str | None = None, max_bytes: int | None = None, given: "Given | None" = None) -> Source:
+    """Load one input file. Raises InputError (exit 2) with file, line and column on bad input.
+
+    With `given`, the intrinsics its values make known are evaluated first (`apigw_migrate.intrinsics`).
+    """
     path_s = str(path)
     text = read_text(path, max_bytes)
     parsed = parse(text, path_s)
-    return source_from_document(parsed.document, path_s, parsed.positions, api=api, ref_strings=parsed.ref_strings)
+    defaults = _evaluate(parsed, given)
+    src = source_from_document(parsed.document, path_s, parsed.positions, api=api, ref_strings=parsed.ref_strings)
+    src.parameter_defaults = defaults
+    return src
+
+
+def _evaluate(parsed: Parsed, given: "Given | None") -> tuple[str, ...]:
+    if given is None:
+        return ()
+    from apigw_migrate.intrinsics import evaluate
+
+    parsed.document, defaults = evaluate(parsed.document, parsed.positions, given)
+    return defaults
 
 
 def source_from_document(
@@ -609,8 +632,8 @@ def detect_flavor(api_doc: dict) -> str:
     components = api_doc.get("components")
     if isinstance(components, dict) and "x-amazon-apigateway-integrations" in components:
         http_marks = True
-    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-    for scheme in (schemes or {}).values() if isinstance(schemes, dict) else ():
+    # Swagger 2.0 securityDefinitions count too, as everywhere (an OpenAPI 3.0 document may carry them).
+    for scheme, _ in scheme_table(api_doc, "oas3").values():
         auth = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
         if isinstance(auth, dict) and str(auth.get("type", "")).lower() == "jwt":
             http_marks = True
@@ -733,7 +756,7 @@ def _include_location(body: Any) -> Any:
     return params.get("Location", "") if isinstance(params, dict) else ""
 
 
-def load_all(path: str | Path, max_bytes: int | None = None) -> tuple[list[Source], list[UserError]]:
+def load_all(path: str | Path, max_bytes: int | None = None, given: "Given | None" = None) -> tuple[list[Source], list[UserError]]:
     """Every REST API in one file: the one of an export or bundle, each of a template's.
 
     A template API that cannot be read (no inline definition, a broken `$ref`) becomes an error
@@ -742,16 +765,19 @@ def load_all(path: str | Path, max_bytes: int | None = None) -> tuple[list[Sourc
     path_s = str(path)
     text = read_text(path, max_bytes)
     parsed = parse(text, path_s)
+    defaults = _evaluate(parsed, given)
     names = template_rest_apis(parsed.document)
-    if len(names) < 2:
-        return [source_from_document(parsed.document, path_s, parsed.positions, ref_strings=parsed.ref_strings)], []
     sources: list[Source] = []
     errors: list[UserError] = []
-    for name in names:
+    if len(names) < 2:
+        sources = [source_from_document(parsed.document, path_s, parsed.positions, ref_strings=parsed.ref_strings)]
+    for name in names if len(names) >= 2 else ():
         try:
             sources.append(source_from_document(parsed.document, path_s, parsed.positions, api=name))
         except UserError as e:
             errors.append(e)
+    for src in sources:
+        src.parameter_defaults = defaults
     return sources, errors
 
 

@@ -176,21 +176,125 @@ def iter_operations(src: "Source") -> Iterator[Operation]:
                 yield Operation(path, key, op, src.api_pointer(jp.join(item_ptr, method)))
 
 
+_PARAMETER_PLACES = ("path", "query", "header", "cookie", "body", "formData")
+_PATH_VARIABLE = re.compile(r"\{([^{}]+?)\+?\}")
+
+
+@dataclass(frozen=True)
+class BadParameter:
+    """A parameter OpenAPI cannot read: where (pointer into the API), the routes it belongs to, what is wrong."""
+
+    pointer: str
+    path: str
+    routes: tuple[str, ...]
+    problem: str
+
+
+def malformed_parameters(api: dict) -> list[BadParameter]:
+    """Path-level and operation-level parameters without `name` or `in`, with an unknown `in`, or naming a
+    path variable the path does not have. A `$ref` is left to the ref checks.
+
+    >>> api = {"paths": {"/": {"parameters": [{"in": "path", "name": "id"}, {"name": "q"}],
+    ...   "get": {"parameters": [{"name": "x", "in": "query"}]}}}}
+    >>> [(b.pointer, b.routes, b.problem) for b in malformed_parameters(api)]
+    [('/paths/~1/parameters/0', ('GET /',), "path parameter 'id' is not a variable of the path /"), ('/paths/~1/parameters/1', ('GET /',), "parameter 'q' has no 'in'")]
+    """
+    found: list[BadParameter] = []
+    paths = api.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if not isinstance(item, dict):
+            continue
+        variables: set[str] | None = None
+        for method, holder in [(None, item), *item.items()]:
+            is_op = method is None or (isinstance(method, str) and (method.lower() in HTTP_METHODS or method == ANY_METHOD))
+            params = holder.get("parameters") if is_op and isinstance(holder, dict) else None
+            if not isinstance(params, list):
+                continue
+            if variables is None:
+                variables = set(_PATH_VARIABLE.findall(path)) if isinstance(path, str) else set()
+            for i, p in enumerate(params):
+                problem = _parameter_problem(p, path, variables)
+                if problem:
+                    found.append(BadParameter(_parameter_pointer(path, method, i), path, _routes_of(item, path, method), problem))
+    return found
+
+
+def _parameter_pointer(path: str, method: str | None, index: int) -> str:
+    return jp.join("/paths", path, *([method] if method else []), "parameters", index)
+
+
+def _routes_of(item: dict, path: str, method: str | None) -> tuple[str, ...]:
+    """The route of `method`, or every route of the path item for a path-level parameter."""
+    if method is not None:
+        return (route_key(method, path),)
+    return tuple(
+        route_key(m, path) for m, op in item.items() if isinstance(m, str) and (m.lower() in HTTP_METHODS or m == ANY_METHOD) and isinstance(op, dict)
+    )
+
+
+def _parameter_problem(p: Any, path: str, variables: set[str]) -> str | None:
+    if not isinstance(p, dict):
+        return "a parameter must be a mapping"
+    if "$ref" in p:
+        return None
+    name, place = p.get("name"), p.get("in")
+    shown = f"parameter {name!r}" if isinstance(name, str) else "a parameter"
+    if place is None:
+        return f"{shown} has no 'in'"
+    if place not in _PARAMETER_PLACES:
+        return f"{shown}: 'in' is {place!r}, not one of path, query, header, cookie"
+    if not isinstance(name, str) or not name:
+        return f"a {place} parameter has no 'name'" if place != "body" else None
+    if place == "path" and name not in variables:
+        return f"path parameter {name!r} is not a variable of the path {path}"
+    return None
+
+
+def route_at(pointer: str) -> list[str]:
+    """The route whose operation holds `pointer` (a pointer into the API), as a one-item list; else empty.
+
+    >>> route_at("/paths/~1a~1{id}/get/responses/200"), route_at("/components/schemas/A")
+    (['GET /a/{id}'], [])
+    """
+    tokens = jp.split(pointer)
+    if len(tokens) >= 3 and tokens[0] == "paths" and (tokens[2].lower() in HTTP_METHODS or tokens[2] == ANY_METHOD):
+        return [route_key(tokens[2].lower() if tokens[2] != ANY_METHOD else ANY_METHOD, tokens[1])]
+    return []
+
+
+def malformed_parameter_message(b: BadParameter) -> str:
+    """AGW004's message, in check and convert alike."""
+    return f"{b.problem}: OpenAPI cannot read it, so the HTTP API is written without it"
+
+
 def all_route_keys(src: "Source") -> list[str]:
     return [o.route_key for o in iter_operations(src)]
 
 
 def security_schemes(src: "Source") -> dict[str, tuple[dict, str]]:
     """Security scheme name → (scheme, pointer into the document)."""
-    if src.spec == "swagger2":
-        schemes, ptr = src.api.get("securityDefinitions"), "/securityDefinitions"
-    else:
-        components = src.api.get("components") or {}
-        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-        ptr = "/components/securitySchemes"
-    if not isinstance(schemes, dict):
-        return {}
-    return {name: (s, src.api_pointer(jp.join(ptr, name))) for name, s in schemes.items() if isinstance(s, dict)}
+    return {name: (s, src.api_pointer(ptr)) for name, (s, ptr) in scheme_table(src.api, src.spec).items()}
+
+
+def scheme_table(api: dict, spec: str) -> dict[str, tuple[dict, str]]:
+    """Security scheme name → (scheme, pointer into `api`).
+
+    An OpenAPI 3.0 document may also carry Swagger 2.0 `securityDefinitions` (REST import accepts them):
+    those count too, `components.securitySchemes` winning a name both hold.
+
+    >>> sorted(scheme_table({"components": {"securitySchemes": {"a": {}}}, "securityDefinitions": {"a": {}, "b": {}}}, "oas3").items())
+    [('a', ({}, '/components/securitySchemes/a')), ('b', ({}, '/securityDefinitions/b'))]
+    """
+    places = [("/securityDefinitions", api.get("securityDefinitions"))]
+    if spec != "swagger2":
+        components = api.get("components")
+        places.insert(0, ("/components/securitySchemes", components.get("securitySchemes") if isinstance(components, dict) else None))
+    table: dict[str, tuple[dict, str]] = {}
+    for ptr, schemes in places:
+        for name, s in schemes.items() if isinstance(schemes, dict) else ():
+            if isinstance(s, dict):
+                table.setdefault(name, (s, jp.join(ptr, name)))
+    return table
 
 
 def operation_security(src: "Source", op: Operation) -> tuple[list, str]:

@@ -4,8 +4,8 @@
 so every option that can move a route between ready, needs-change and blocked lives in
 `AnalysisOptions` and both commands build it the same way (`analysis_options`: flags first, then the
 config file). An option that only changes what convert writes (the stage name, what to do with blocked
-routes) lives in `ConvertOptions`. A new option that needs an input value to judge a route (a template
-parameter, a VPC link id) belongs in `AnalysisOptions`, next to `jwt_audiences`.
+routes) lives in `ConvertOptions`. An option that gives an input value a route is judged by (a template
+parameter, the Region, a VPC link) belongs in `AnalysisOptions`, next to `jwt_audiences`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from apigw_migrate.errors import UsageError
 
 if TYPE_CHECKING:
     from apigw_migrate.config import Config, IgnoreAt
+    from apigw_migrate.intrinsics import Given
+    from apigw_migrate.transforms.private import VpcLink
 
 VALID_PAYLOAD_FORMATS = ("1.0", "2.0")
 ON_BLOCKED = ("fail", "skip")
 STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")  # apigatewayv2 CreateStage (the REST rule too)
 ROUTE_OVERRIDE_KEYS = {"payload-format", "jwt-audience"}
+REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 
 @dataclass
@@ -40,6 +43,19 @@ class AnalysisOptions:
     # Rule id prefixes to run (all when empty). Only check narrows its report with it: convert always
     # judges with every rule, or an unselected blocker would reach a pass that cannot rewrite it.
     select: tuple[str, ...] = ()
+    # A template's values (--parameter NAME=VALUE, --region): `load` evaluates the intrinsics they make known
+    # (`given()`), so both commands judge the same document.
+    parameters: dict[str, str] = field(default_factory=dict)
+    region: str | None = None
+    # REST VPC link id (or the template name a `!Ref` gives it) → what replaces it on the HTTP API
+    # (--vpc-link, or the config's vpc-links): AGW311 and the integrations pass judge private integrations by it.
+    vpc_links: dict[str, "VpcLink"] = field(default_factory=dict)
+
+    def given(self, use_defaults: bool = True) -> "Given":
+        """The template values for `load`; `use_defaults`: parameters not given take their Default."""
+        from apigw_migrate.intrinsics import Given
+
+        return Given(self.parameters, self.region, use_defaults)
 
     def payload_format_of(self, route: str) -> str:
         """The payload format a Lambda proxy route gets: its override, else the option."""
@@ -60,10 +76,20 @@ def analysis_options(
     select: Iterable[str] = (),
     payload_format: str | None = None,
     jwt_audience: Iterable[str] = (),
+    parameter: Iterable[str] = (),
+    region: str | None = None,
+    vpc_link: Iterable[str] = (),
     cls: type[AnalysisOptions] = AnalysisOptions,
     **extra: Any,
 ) -> Any:
     """The options of one command run: its flags, then the config file (ignores add up; a flag wins)."""
+    from apigw_migrate.intrinsics import parse_assignments
+    from apigw_migrate.transforms.private import parse_vpc_links
+
+    if region is not None and not REGION.fullmatch(region):
+        raise UsageError(f"--region {region!r}: not a Region name (like eu-west-1)")
+    links = parse_vpc_links(config.vpc_links, f"{config.path}: vpc-links") if config.vpc_links else {}
+    links.update(parse_vpc_links(list(vpc_link)))
     options = cls(
         payload_format=payload_format or "1.0",
         jwt_audiences=tuple(a.strip() for raw in jwt_audience for a in raw.split(",") if a.strip()),
@@ -71,6 +97,9 @@ def analysis_options(
         ignore=tuple(ignore) + tuple(config.ignore),
         ignore_at=tuple(config.ignore_at),
         select=tuple(select) or tuple(config.select),
+        parameters=parse_assignments(list(parameter)),
+        region=region,
+        vpc_links=links,
         **extra,
     )
     check_options(options)

@@ -28,8 +28,22 @@ class PositionIndex:
     def __init__(self, table: dict[str, Position] | None = None, locator: "JsonLocator | None" = None):
         self._table = table if table is not None else {}
         self._locator = locator
+        # (pointer now, pointer in the file) for subtrees that evaluating the intrinsics moved (an `Fn::If`
+        # replaced by its branch), applied in order: see `apigw_migrate.intrinsics.resolve`.
+        self._moves: list[tuple[str, str]] = []
+
+    def add_moves(self, moves: "Iterable[tuple[str, str]]") -> None:
+        self._moves.extend(moves)
+
+    def _in_file(self, pointer: str) -> str:
+        for now, before in self._moves:
+            if pointer == now or pointer.startswith(now + "/"):
+                pointer = before + pointer[len(now) :]
+        return pointer
 
     def exact(self, pointer: str) -> Position | None:
+        if self._moves:
+            pointer = self._in_file(pointer)
         if self._locator is not None:
             return self._locator.exact(pointer)
         return self._table.get(pointer)
@@ -46,12 +60,16 @@ class PositionIndex:
 
     def locate_many(self, pointers: "Iterable[str]") -> dict[str, Position | None]:
         """`locate` for many pointers at once: one pass over a JSON file instead of one walk each."""
+        if self._moves:
+            return {p: self.locate(p) for p in pointers}
         if self._locator is not None:
             return self._locator.locate_many(pointers)
         return {p: self.locate(p) for p in pointers}
 
     def locate(self, pointer: str) -> Position | None:
         """The position of the pointer, or of its nearest ancestor that has one."""
+        if self._moves:
+            pointer = self._in_file(pointer)
         if self._locator is not None:
             return self._locator.locate(pointer)
         for p in jp.ancestors(pointer):

@@ -8,6 +8,7 @@ chains made of nothing but refs are rejected.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -19,6 +20,28 @@ if TYPE_CHECKING:
     from apigw_migrate.positions import Position
 
 MAX_EXTERNAL_DEPTH = 8
+# A ref inside a schema only describes a body, which HTTP APIs never validate: one that does not resolve is
+# reported (AGW003) and left out by convert, instead of refusing the whole file.
+_SCHEMA_TOKENS = frozenset(("schema", "schemas", "definitions"))
+
+
+@dataclass(frozen=True)
+class BrokenRef:
+    """A `$ref` inside a schema that does not resolve: the object holding it (pointer into the API), the ref, and
+    why (a sentence that names the ref at fault: this one, or one in a file it leads to)."""
+
+    holder: str
+    ref: str
+    reason: str
+
+
+def in_schema(holder: str) -> bool:
+    """Whether the object at `holder` (a pointer into the API) sits in a schema.
+
+    >>> in_schema("/paths/~1a/post/requestBody/content/application~1json/schema/properties/x"), in_schema("/paths/~1a/get/parameters/0")
+    (True, False)
+    """
+    return not _SCHEMA_TOKENS.isdisjoint(jp.split(holder))
 
 
 def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
@@ -65,6 +88,8 @@ def split_ref(ref: str) -> tuple[str, str]:
 def check_refs(src: "Source", ref_strings: "set[str] | None" = None) -> None:
     """Raise InputError for the first `$ref` that is malformed, unresolvable or cyclic.
 
+    Inside a schema (`in_schema`), a malformed or unresolvable ref is recorded in `src.broken_refs` instead.
+
     `ref_strings`, when the parser collected them, are every distinct `$ref` value of the file:
     when they all resolve there is no need to walk the document (a 2 MB export has ~100,000
     containers to visit). On any failure the walk runs, to name the first bad ref in document
@@ -73,7 +98,7 @@ def check_refs(src: "Source", ref_strings: "set[str] | None" = None) -> None:
     where_is = lambda holder: src.locate(src.api_pointer(holder))  # noqa: E731
     if ref_strings is not None and _all_resolve(src, ref_strings):
         return
-    _check_document(src, src.api, src.path, where_is, depth=0)
+    _check_document(src, src.api, src.path, where_is, depth=0, broken=src.broken_refs)
 
 
 def _all_resolve(src: "Source", ref_strings: "set[str]") -> bool:
@@ -89,25 +114,49 @@ def _all_resolve(src: "Source", ref_strings: "set[str]") -> bool:
 
 
 def _check_document(
-    src: "Source", doc: Any, doc_path: str, where_is: Callable[[str], "Position | None"], depth: int
+    src: "Source",
+    doc: Any,
+    doc_path: str,
+    where_is: Callable[[str], "Position | None"],
+    depth: int,
+    broken: "list[BrokenRef] | None" = None,
 ) -> None:
+    """Raise for the first bad ref of `doc`; with `broken`, record those inside schemas there instead."""
     # Malformed refs first: what is wrong as written comes before what is missing elsewhere.
     refs = []
     for holder, ref in iter_refs(doc):
         try:
             refs.append((holder, ref, *split_ref(ref)))
         except ValueError as e:
+            if broken is not None and in_schema(holder):
+                broken.append(BrokenRef(holder, ref, f"$ref {ref!r}: malformed ({e})"))
+                continue
             raise InputError(f"$ref {ref!r}: malformed ({e})", doc_path, *(where_is(holder) or ())) from None
-    checked: set[str] = set()
+    checked: dict[str, str | None] = {}  # ref → why it does not resolve (None: it does; absent: not followed yet)
     for holder, ref, file_part, fragment in refs:
-        if ref in checked:
+        known = checked.get(ref, "")
+        if known is None:
+            continue
+        if known:
+            if not in_schema(holder):
+                raise InputError(known, doc_path, *(where_is(holder) or ()))
+            assert broken is not None
+            broken.append(BrokenRef(holder, ref, known))
             continue
 
         def fail(message: str) -> InputError:
             return InputError(f"$ref {ref!r}: {message}", doc_path, *(where_is(holder) or ()))
 
-        _follow(src, doc, doc_path, file_part, fragment, fail, depth)
-        checked.add(ref)
+        try:
+            _follow(src, doc, doc_path, file_part, fragment, fail, depth)
+        except InputError as e:
+            if broken is None or not in_schema(holder):
+                raise
+            # The reason names the ref it is about (this one, or a ref of a file this one leads to).
+            broken.append(BrokenRef(holder, ref, e.reason))
+            checked[ref] = e.reason
+            continue
+        checked[ref] = None
 
 
 def _follow(

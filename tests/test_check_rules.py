@@ -115,6 +115,19 @@ FIRES = [
     ("bundle_edge.json", "AGW831", f"/openapi{P}/~1books/get/{INTEG}/uri", 28, 13, ["GET /books", "POST /books"], "warning"),
     ("bundle_private.json", "AGW831", f"/openapi{P}/~1ping/get/{INTEG}/uri", 21, 13, ["GET /ping"], "warning"),
     ("sam.yaml", "AGW831", f"/Resources/ShopApi/Properties/DefinitionBody{P}/~1orders/get/{INTEG}/uri", 49, 17, ["GET /orders"], "warning"),
+    ("oas3_rest.yaml", "AGW210", "/components/securitySchemes/jwt/x-amazon-apigateway-authorizer/identitySource", 128, 9, ["ANY /proxy/{proxy+}"], "warning"),
+    ("real_parts.yaml", "AGW821", "/paths", 5, 1, [], "info"),
+    ("conditional_route.yaml", "AGW005", "/Resources/Api/Properties/DefinitionBody/paths/~1admin", 21, 11, [], "warning"),
+    ("conditional_route.yaml", "AGW821", "/Resources/Api/Properties/DefinitionBody/paths", 16, 9, [], "info"),
+    ("real_parts.yaml", "AGW004", f"{P}/~1notes~1{{noteId}}/parameters/0", 8, 9, ["GET /notes/{noteId}", "OPTIONS /notes/{noteId}"], "warning"),
+    ("real_parts.yaml", "AGW004", f"{P}/~1notes~1{{noteId}}/parameters/1", 10, 9, ["GET /notes/{noteId}", "OPTIONS /notes/{noteId}"], "warning"),
+    ("real_parts.yaml", "AGW003", f"{P}/~1notes~1{{noteId}}/get/responses/200/content/application~1json/schema", 21, 15, ["GET /notes/{noteId}"], "warning"),
+    ("real_parts.yaml", "AGW503", f"{P}/~1notes~1{{noteId}}/get/{INTEG}", 23, 7, ["GET /notes/{noteId}"], "warning"),
+    ("real_parts.yaml", "AGW501", f"{P}/~1notes~1{{noteId}}/options/{INTEG}", 31, 7, ["OPTIONS /notes/{noteId}"], "info"),
+    ("real_parts.yaml", "AGW505", f"{P}/~1notes~1{{noteId}}/options/{INTEG}/responses/default/responseParameters/method.response.header.Access-Control-Allow-Headers", 40, 15, ["OPTIONS /notes/{noteId}"], "warning"),
+    ("real_parts.yaml", "AGW208", "/components/securitySchemes/tenantAuth/x-amazon-apigateway-authorizer", 48, 7, ["GET /notes/{noteId}"], "info"),
+    ("real_parts.yaml", "AGW209", "/components/securitySchemes/tenantAuth/x-amazon-apigateway-authorizer/type", 49, 9, ["GET /notes/{noteId}"], "info"),
+    ("real_parts.yaml", "AGW211", "/components/securitySchemes/tenantAuth/x-amazon-apigateway-authorizer/identitySource", 50, 9, ["GET /notes/{noteId}"], "warning"),
 ]
 
 _cache: dict[str, list] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES
+from conftest import FIXTURE_VALUES, FIXTURES
 
 GOLDEN = Path(__file__).parent / "data" / "convert" / "fixtures"
 
@@ -49,6 +49,8 @@ OUTCOMES = {
 }  # fmt: skip
 
 
+
+
 def _case_id(key: tuple) -> str:
     name, args = key
     return name + ("[" + " ".join(args) + "]" if args else "")
@@ -69,7 +71,7 @@ def test_fixture_outcome_with_on_blocked_fail(key: tuple, cli, tmp_path: Path) -
     name, args = key
     code, blocked = OUTCOMES[key]
     out = tmp_path / "http.yaml"
-    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--report", "json", *args)
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--report", "json", *args, *FIXTURE_VALUES.get(name, ()))
     assert r.code == code, r
     assert _blocked(r.stdout) == blocked
     assert f"{len(blocked)} route(s) cannot move" in r.stderr if blocked else "cannot move" not in r.stderr
@@ -84,7 +86,7 @@ def test_fixture_converts_to_golden_document_with_on_blocked_skip(key: tuple, cl
     name, args = key
     code, blocked = OUTCOMES[key]
     out = tmp_path / "http.json"
-    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--on-blocked", "skip", "--report", "json", *args)
+    r = cli("convert", str(FIXTURES / name), "-o", str(out), "--on-blocked", "skip", "--report", "json", *args, *FIXTURE_VALUES.get(name, ()))
     report = json.loads(r.stdout)
     findings = report["apis"][0]["findings"]
     record = {
@@ -163,7 +165,8 @@ def test_jwt_audience_from_config_route_override(cli, tmp_path: Path) -> None:
     config = tmp_path / ".apigw-migrate.toml"
     config.write_text('[routes."GET /titles"]\njwt-audience = ["from-config"]\n')
     out = tmp_path / "o.json"
-    r = cli("convert", str(FIXTURES / "sam-template.yaml"), "--api", "CatalogApi", "-o", str(out), "--config", str(config))
+    r = cli("convert", str(FIXTURES / "sam-template.yaml"), "--api", "CatalogApi", "-o", str(out), "--config", str(config),
+            *FIXTURE_VALUES["sam-template.yaml"])  # fmt: skip
     assert r.code == 0, r
     schemes = json.loads(out.read_text())["components"]["securitySchemes"]
     jwt = [s["x-amazon-apigateway-authorizer"] for s in schemes.values() if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "jwt"]
@@ -173,7 +176,7 @@ def test_jwt_audience_from_config_route_override(cli, tmp_path: Path) -> None:
 def test_cli_audience_wins_over_the_bundle(cli, tmp_path: Path) -> None:
     out = tmp_path / "o.json"
     r = cli("convert", str(FIXTURES / "bookstore.bundle.json"), "-o", str(out), "--on-blocked", "skip", "--jwt-audience", "a,b",
-            "--ignore", "AGW104,AGW105,AGW106,AGW811")  # fmt: skip
+            "--ignore", "AGW104,AGW105,AGW106,AGW811", *FIXTURE_VALUES["bookstore.bundle.json"])  # fmt: skip
     assert r.code == 0, r
     auth = json.loads(out.read_text())["components"]["securitySchemes"]["bookstore-cognito"]["x-amazon-apigateway-authorizer"]
     assert auth["jwtConfiguration"]["audience"] == ["a", "b"]

@@ -73,7 +73,8 @@ def test_commands_that_need_no_aws_do_not_import_boto3(tmp_path):
     http = str(tmp_path / "http.yaml")
     commands = [
         ["check", fixture],
-        ["convert", fixture, "-o", http, "--on-blocked", "skip", "--ignore", "AGW104"],
+        ["convert", fixture, "-o", http, "--on-blocked", "skip", "--ignore", "AGW104",
+         "--vpc-link", "x7k2pq=vl-0bookstore,arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/net/covers/1/2"],
         ["diff", fixture, http],
         ["rules"],
         ["rule", "AGW201"],

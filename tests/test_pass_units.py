@@ -214,4 +214,5 @@ def test_vpc_link_integration_is_kept_as_written_with_a_warning_U() -> None:
     assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY" and findings == []
     reported = analysis(doc)
     assert [f.severity.value for f in reported if f.rule == "AGW311"] == ["warning"]
+    assert "--vpc-link" in next(f for f in reported if f.rule == "AGW311").alternative
     assert not any(f.severity.value == "blocker" for f in reported)

@@ -35,6 +35,20 @@ def api_with(schema_ref: str, components: str = "") -> str:
     """
 
 
+def api_with_body_ref(ref: str, components: str = "") -> str:
+    """A ref outside any schema (a request body given by reference): one that does not resolve refuses the file."""
+    return f"""
+    openapi: 3.0.1
+    paths:
+      /a:
+        post:
+          requestBody:
+            $ref: '{ref}'
+          responses: {{}}
+    {textwrap.indent(textwrap.dedent(components), "    ").strip()}
+    """
+
+
 def ref_error(path: Path) -> InputError:
     with pytest.raises(InputError) as info:
         load(path)
@@ -54,10 +68,23 @@ def test_local_ref_resolves(tmp_path: Path) -> None:
 
 
 def test_unresolvable_local_ref_names_its_line(tmp_path: Path) -> None:
-    p = write(tmp_path / "api.yaml", api_with("#/components/schemas/Nope"))
+    p = write(tmp_path / "api.yaml", api_with_body_ref("#/components/requestBodies/Nope"))
     err = ref_error(p)
-    assert err.reason == "$ref '#/components/schemas/Nope': cannot resolve: nothing at /components/schemas/Nope in api.yaml"
-    assert (err.line, err.column) == (8, 13)  # the key holding the $ref
+    assert err.reason == "$ref '#/components/requestBodies/Nope': cannot resolve: nothing at /components/requestBodies/Nope in api.yaml"
+    assert (err.line, err.column) == (5, 7)  # the key holding the $ref
+
+
+def test_unresolvable_ref_in_a_schema_is_recorded_not_refused(tmp_path: Path) -> None:
+    src = load(write(tmp_path / "api.yaml", api_with("#/components/schemas/Nope")))
+    [broken] = src.broken_refs
+    assert broken.holder == "/paths/~1a/post/requestBody/content/application~1json/schema"
+    assert broken.reason == "$ref '#/components/schemas/Nope': cannot resolve: nothing at /components/schemas/Nope in api.yaml"
+
+
+def test_a_ref_broken_in_a_schema_still_refuses_where_it_is_used_outside_one(tmp_path: Path) -> None:
+    text = api_with("#/components/parameters/P").replace("responses: {}", "parameters: [{$ref: '#/components/parameters/P'}]\n          responses: {}")
+    err = ref_error(write(tmp_path / "api.yaml", text))
+    assert "nothing at /components/parameters/P" in err.reason
 
 
 def test_cyclic_ref_chain(tmp_path: Path) -> None:
@@ -67,7 +94,7 @@ def test_cyclic_ref_chain(tmp_path: Path) -> None:
         A: {$ref: '#/components/schemas/B'}
         B: {$ref: '#/components/schemas/A'}
     """
-    err = ref_error(write(tmp_path / "api.yaml", api_with("#/components/schemas/A", components)))
+    err = ref_error(write(tmp_path / "api.yaml", api_with_body_ref("#/components/schemas/A", components)))
     assert "cyclic" in err.reason
 
 
@@ -93,21 +120,23 @@ def test_recursive_schema_is_fine(tmp_path: Path) -> None:
     ],
 )
 def test_malformed_refs(tmp_path: Path, ref: str, fragment: str) -> None:
-    err = ref_error(write(tmp_path / "api.yaml", api_with(ref)))
+    err = ref_error(write(tmp_path / "api.yaml", api_with_body_ref(ref)))
     assert "malformed" in err.reason and fragment in err.reason
-    assert err.line == 8
+    assert err.line == 5
+    [broken] = load(write(tmp_path / "api.yaml", api_with(ref))).broken_refs
+    assert "malformed" in broken.reason and fragment in broken.reason
 
 
 def test_remote_ref_is_not_followed(tmp_path: Path) -> None:
-    err = ref_error(write(tmp_path / "api.yaml", api_with("https://example.org/schemas.json#/Book")))
+    err = ref_error(write(tmp_path / "api.yaml", api_with_body_ref("https://example.org/schemas.json#/Book")))
     assert "remote references are not followed" in err.reason
 
 
 def test_external_file_missing(tmp_path: Path) -> None:
-    err = ref_error(write(tmp_path / "api" / "api.yaml", api_with("../shared/schemas.yaml#/Book")))
+    err = ref_error(write(tmp_path / "api" / "api.yaml", api_with_body_ref("../shared/schemas.yaml#/Book")))
     assert "cannot resolve: no such file" in err.reason
     assert str(tmp_path / "shared" / "schemas.yaml") in err.reason
-    assert err.line == 8
+    assert err.line == 5
 
 
 def test_external_file_present_resolves_and_derefs(tmp_path: Path) -> None:
@@ -121,7 +150,7 @@ def test_external_file_present_resolves_and_derefs(tmp_path: Path) -> None:
 
 def test_broken_ref_inside_an_external_file_names_that_file_and_line(tmp_path: Path) -> None:
     shared = write(tmp_path / "schemas.yaml", "Book:\n  type: object\n  properties:\n    a: {$ref: '#/Missing'}\n")
-    err = ref_error(write(tmp_path / "api.yaml", api_with("schemas.yaml#/Book")))
+    err = ref_error(write(tmp_path / "api.yaml", api_with_body_ref("schemas.yaml#/Book")))
     assert err.path == str(shared.resolve())
     assert err.line == 4
     assert "nothing at /Missing" in err.reason
@@ -129,7 +158,7 @@ def test_broken_ref_inside_an_external_file_names_that_file_and_line(tmp_path: P
 
 def test_unparsable_external_file(tmp_path: Path) -> None:
     write(tmp_path / "schemas.json", '{"Book": {,}}')
-    err = ref_error(write(tmp_path / "api.yaml", api_with("schemas.json#/Book")))
+    err = ref_error(write(tmp_path / "api.yaml", api_with_body_ref("schemas.json#/Book")))
     assert err.path.endswith("schemas.json") and err.line == 1
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from apigw_migrate.checks.cors import cors_list
 from apigw_migrate.checks.services import is_cors_preflight
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import ANY_METHOD, CORS_HEADER_FIELDS, INTEGRATION
@@ -107,7 +108,7 @@ def _static_values(integ: dict) -> tuple[dict[str, Any], bool]:
             elif field == "allowCredentials":
                 values[field] = text.lower() == "true"
             else:
-                items = [v.strip() for v in text.split(",") if v.strip()]
+                items = cors_list(text)[0]
                 if field == "allowMethods":
                     items = [v.upper() for v in items]
                 values[field] = items

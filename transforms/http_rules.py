@@ -42,6 +42,7 @@ class Violation:
     rule: str  # the rule function's name
     message: str
     pointer: str  # into the converted document
+    where: str = ""  # file:line:column in the input of what the pointer names, when convert knows it
 
 
 def _schemes(doc: dict) -> dict[str, Any]:

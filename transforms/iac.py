@@ -31,6 +31,7 @@ from apigw_migrate.openapi import ANY_METHOD
 from apigw_migrate.transforms import ConvertResult, LambdaUse
 from apigw_migrate.transforms.cleanup import acknowledgement
 from apigw_migrate.transforms.context import is_intrinsic, operations
+from apigw_migrate.transforms.private import backend_url, is_listener, link_key, private_integration
 from apigw_migrate.transforms.stage import lambda_function
 
 FORMATS = ("cloudformation", "sam")
@@ -276,29 +277,36 @@ class _Builder:
 
         A REST VPC link (V1, NLB only) id and its NLB DNS name uri mean nothing to an HTTP API, which
         needs a VPC link V2 and a load balancer listener (or Cloud Map service) ARN as uri. One
-        Parameter per REST link and one per backend host, so routes that shared them still do.
+        Parameter per REST link and one per backend host, so routes that shared them still do. The
+        backend path and an https backend's host are carried (`transforms.private.private_integration`).
+        An integration `--vpc-link` already rewrote (its uri is a listener ARN) is left as it is.
         """
         for o in operations(document):
             integ = o.integration
-            if integ is None or str(integ.get("connectionType", "")).upper() != "VPC_LINK":
+            if integ is None or str(integ.get("connectionType", "")).upper() != "VPC_LINK" or is_listener(integ.get("uri")):
                 continue
             link = integ.get("connectionId")
-            if isinstance(link, str) and not link.startswith("${"):
+            key = link_key(link)
+            if key is not None and not key.startswith("${"):
                 integ["connectionId"] = self._parameter(
-                    f"VpcLinkV2For{_logical_id(link)}",
-                    f"Id of the VPC link V2 (subnets + security groups) that replaces REST VPC link {link}",
+                    f"VpcLinkV2For{_logical_id(key)}",
+                    f"Id of the VPC link V2 (subnets + security groups) that replaces REST VPC link {key} (if that "
+                    "already is a VPC link V2, its id)",
                 )
             uri = integ.get("uri")
-            if isinstance(uri, str) and not uri.startswith("arn:"):
-                host = re.sub(r"^[a-z]+://", "", uri).split("/", 1)[0].split(":", 1)[0] or uri
-                integ["uri"] = self._parameter(
+            url = backend_url(uri)
+            if url is not None or (isinstance(uri, str) and not uri.startswith("arn:")):
+                host = url[1] if url else re.sub(r"^[a-z]+://", "", uri).split("/", 1)[0]
+                host = host.replace("${", "").replace("}", "").split(":", 1)[0] or "Backend"
+                shown = f"{url[0]}://{url[1]}{url[2]}" if url else uri
+                carried = private_integration(integ, self._parameter(
                     f"ListenerArnFor{_logical_id(host)}"[:255],
-                    f"ARN of the load balancer listener (or Cloud Map service) behind {host}; the REST integration called {uri}",
-                )
+                    f"ARN of the load balancer listener (or Cloud Map service) behind {host}; the REST integration called {shown}",
+                ))
+                kept = f"; kept as {' and '.join(carried)}" if carried else ""
                 self.notes.append(
-                    f"{o.route}: the REST integration called {uri}; an HTTP private integration forwards the request path, "
-                    "with the stage name in front on a named stage (fact sheet §4.1): map overwrite:path ($request.path, or "
-                    "the path the backend expects)"
+                    f"{o.route}: the REST integration called {shown}; an HTTP private integration sends the request path "
+                    f"to the listener (with the stage name in front on a named stage){kept}"
                 )
 
     # --- Lambda permissions --------------------------------------------------------------------

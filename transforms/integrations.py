@@ -19,9 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from apigw_migrate import pointer as jp
+from apigw_migrate.checks.integrations import given_vpc_link
 from apigw_migrate.checks.services import http_templates, is_cors_preflight, is_lambda_uri, service_call, uri_text
 from apigw_migrate.findings import Finding
 from apigw_migrate.transforms.context import Context, Op, as_int, integration_type, joined_as_sub, operations
+from apigw_migrate.transforms.private import link_key, path_renames, private_integration
 
 
 HTTP_TIMEOUT_MAX = 30000
@@ -74,7 +76,7 @@ def integrations(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
         else:
             continue
         _timeout(o, integ, ctx)
-        _vpc_link(integ)
+        _vpc_link(o, integ, ctx)
     for version, count in lambdas.items():
         if count:
             ctx.note(f"{count} Lambda proxy integration(s) → AWS_PROXY, payloadFormatVersion {version}")
@@ -94,11 +96,23 @@ def _timeout(o: Op, integ: dict, ctx: Context) -> None:
         ctx.note(f"{o.route}: integration timeout {value} ms clamped to {HTTP_TIMEOUT_MAX} ms, the HTTP API maximum")
 
 
-def _vpc_link(integ: dict) -> None:
+def _vpc_link(o: Op, integ: dict, ctx: Context) -> None:
+    """A private integration: what --vpc-link gives for its REST VPC link replaces it (see `transforms.private`)."""
+    if str(integ.get("connectionType", "")).upper() != "VPC_LINK":
+        return
     # V1 link ids are not valid for HTTP APIs, but whether the REST API's link id can be reused as it is
-    # is [U] (fact sheet appendix): the integration is written as it was (AGW311 says what to change).
-    if str(integ.get("connectionType", "")).upper() == "VPC_LINK":
-        integ.pop("integrationTarget", None)
+    # is [U] (fact sheet appendix): without --vpc-link the integration is written as it was (AGW311 says
+    # what to change, and --format openapi refuses it).
+    target = integ.pop("integrationTarget", None)
+    link = given_vpc_link(ctx.options.vpc_links, integ.get("connectionId"), target is not None)
+    if link is None:
+        return
+    rest_link = integ.get("connectionId")
+    # The backend path becomes overwrite:path, an https backend's host tlsConfig.serverNameToVerify (`transforms.private`).
+    private_integration(integ, link.listener, path_renames(integ.get("requestParameters")))
+    if link.v2_id is not None:
+        integ["connectionId"] = link.v2_id
+    ctx.note(f"{o.route}: VPC link {link_key(rest_link)} → {integ['connectionId']}, uri {link.listener}")
 
 
 def _http(o: Op, integ: dict, ctx: Context) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.findings import Finding
-from apigw_migrate.openapi import INTEGRATION
+from apigw_migrate.openapi import INTEGRATION, malformed_parameters
 from apigw_migrate.refs import split_ref
 from apigw_migrate.transforms.context import DEFAULT_RESPONSE, ENDPOINT_CONFIGURATION, OPERATION_KEYS, Context, operations, path_variables
 
@@ -45,6 +45,8 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     >>> normalize(out, Context())[0] == out
     True
     """
+    _broken_refs(doc, ctx)
+    _malformed_parameters(doc, ctx)
     if "swagger" in doc:
         doc = _from_swagger2(doc, ctx)
         ctx.note("converted Swagger 2.0 to OpenAPI 3.0.1")
@@ -68,6 +70,29 @@ def normalize(doc: dict, ctx: Context) -> tuple[dict, list[Finding]]:
     return doc, []
 
 
+def _broken_refs(doc: dict, ctx: Context) -> None:
+    """Schemas whose `$ref` does not resolve (load recorded them; AGW003 reports them) become empty schemas.
+
+    Runs first, on the input's shape, where the recorded pointers still hold.
+    """
+    for b in ctx.src.broken_refs if ctx.src is not None else ():
+        holder = jp.resolve(doc, b.holder, None)
+        if isinstance(holder, dict) and holder.get("$ref") == b.ref:
+            holder.clear()
+            ctx.note(f"left out the schema at {b.holder}: its $ref {b.ref!r} does not resolve")
+
+
+def _malformed_parameters(doc: dict, ctx: Context) -> None:
+    """Parameters OpenAPI cannot read (AGW004 reports them) are left out (on the input's shape, like `_broken_refs`)."""
+    bad = malformed_parameters(doc)
+    for b in reversed(bad):  # from the last: removing an item moves the ones after it
+        holder = jp.resolve(doc, jp.parent(b.pointer))
+        del holder[int(jp.split(b.pointer)[-1])]
+        if not holder:
+            del jp.resolve(doc, jp.parent(jp.parent(b.pointer)))["parameters"]
+        ctx.note(f"left out the parameter at {b.pointer}: {b.problem}")
+
+
 def _info(doc: dict, ctx: Context) -> None:
     """OpenAPI requires info.title and info.version; HTTP import names the API after the title."""
     info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
@@ -85,7 +110,7 @@ def _info(doc: dict, ctx: Context) -> None:
 
 def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
     """Swagger 2.0 constructs inside an OpenAPI 3.0 document (hand-edited files): definitions, body parameters."""
-    changed = False
+    changed = _security_definitions(doc, ctx)
     if isinstance(doc.get("definitions"), dict):
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in doc.pop("definitions").items():
@@ -114,6 +139,27 @@ def _swagger2_leftovers(doc: dict, ctx: Context) -> None:
     if changed:
         _rewrite_refs(doc, set())
         ctx.note("rewrote Swagger 2.0 constructs found inside the OpenAPI 3.0 document (definitions, body parameters, consumes/produces)")
+
+
+def _security_definitions(doc: dict, ctx: Context) -> bool:
+    """Swagger 2.0 `securityDefinitions` beside `components` (REST import reads both) → `components.securitySchemes`.
+
+    Read as `apigw_migrate.openapi.scheme_table` reads them: a name both hold keeps the OpenAPI 3.0 scheme.
+    """
+    legacy = doc.get("securityDefinitions")
+    if not isinstance(legacy, dict):
+        return False
+    del doc["securityDefinitions"]
+    components = doc.setdefault("components", {})
+    if not isinstance(components.get("securitySchemes"), dict):
+        components["securitySchemes"] = {}
+    schemes = components["securitySchemes"]
+    for name, scheme in legacy.items():
+        if name not in schemes:
+            schemes[name] = _scheme(scheme)
+            ctx.renames[jp.join("/components/securitySchemes", name)] = jp.join("/securityDefinitions", name)
+    ctx.note(f"moved securityDefinitions ({', '.join(legacy)}) into components.securitySchemes")
+    return True
 
 
 def _declared_path_parameters(doc: dict, path: str, op: dict) -> set[str]:

@@ -10,6 +10,7 @@ from typing import List, Optional
 
 import typer
 
+from apigw_migrate.cli.convert import PARAMETER_HELP, REGION_HELP, VPC_LINK_HELP
 from apigw_migrate.errors import ExitCode, UsageError
 
 
@@ -34,10 +35,12 @@ HELP = (
     "output of `export --all`) give an estate summary. Each finding names the rule (see `apigw-migrate rules`), "
     "the place (file:line:column), the routes it affects and what to do instead. Each route gets a verdict "
     "(ready, needs-change, blocked) and each API one (ready, ready-with-changes, partial, stay-on-rest).\n\n"
-    "A template holding several REST APIs is checked API by API (--api picks one).\n\n"
+    "A template holding several REST APIs is checked API by API (--api picks one). Its intrinsics (!Ref, !Sub, "
+    "!Join, !If on its Conditions) are evaluated with --parameter, --region and the parameters' defaults, as "
+    "convert --format openapi does.\n\n"
     "The options that change a verdict are convert's too, and move both alike: --jwt-audience (without an "
-    "audience a Cognito authorizer cannot become a JWT one, which blocks its routes), --payload-format, and "
-    "the config's per-route overrides and ignores. A blocker set aside with --ignore no longer blocks its "
+    "audience a Cognito authorizer cannot become a JWT one, which blocks its routes), --payload-format, "
+    "--parameter, --region, --vpc-link, and the config's per-route overrides and ignores. A blocker set aside with --ignore no longer blocks its "
     "routes (you accept the loss) unless no HTTP API can serve the route at all (see `apigw-migrate rule ID`).\n\n"
     "Settings can live in \\[tool.apigw-migrate] of pyproject.toml or in .apigw-migrate.toml (found from the "
     "current directory upwards): select, ignore, fail-on, \\[\\[ignore-at]] rule + pointer glob, per-route "
@@ -75,6 +78,9 @@ def check(
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Refuse input files larger than this (default 50 MB, or APIGW_MIGRATE_MAX_BYTES)."),
     payload_format: Optional[str] = typer.Option(None, "--payload-format", metavar="1.0|2.0", help="payloadFormatVersion convert gives Lambda proxy integrations (default 1.0), as for convert."),
     jwt_audience: List[str] = typer.Option([], "--jwt-audience", metavar="ID", help="Audience (app client id) of the JWT authorizers made from Cognito ones, as for convert (repeatable)."),
+    parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
+    region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
+    vpc_link: List[str] = typer.Option([], "--vpc-link", metavar="REST_LINK=V2_LINK_ID,LISTENER_ARN", help=VPC_LINK_HELP),
 ) -> None:
     from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
@@ -94,17 +100,21 @@ def check(
         ignore=rule_ids("--ignore", ignore),
         payload_format=payload_format,
         jwt_audience=jwt_audience,
+        parameter=parameter,
+        region=region,
+        vpc_link=vpc_link,
     )
     threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
 
+    given = options.given()
     files = expand_inputs(inputs)
     sources, errors = [], []
     for path in files:
         try:
             if api:
-                sources.append(load(path, api=api, max_bytes=max_bytes))
+                sources.append(load(path, api=api, max_bytes=max_bytes, given=given))
                 continue
-            found, unreadable = load_all(path, max_bytes=max_bytes)
+            found, unreadable = load_all(path, max_bytes=max_bytes, given=given)
         except UserError as e:
             if len(files) == 1:
                 raise

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
+from apigw_migrate import pointer as jp
 from apigw_migrate.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from apigw_migrate.intrinsics import Given
     from apigw_migrate.load import Source
     from apigw_migrate.transforms import ConvertResult
 
@@ -63,9 +65,25 @@ HELP = (
     "  apigw-migrate convert export.json -o - --payload-format 2.0 > http.json\n"
     "  apigw-migrate convert template.yaml --api OrdersApi --format sam -o http-template.yaml --on-blocked skip\n"
     "  apigw-migrate convert export.json -o http.yaml --jwt-audience 3n4v5q1k8r --explain\n\n"
+    "A template's intrinsics (!Ref, !Sub, !Join, !If on its Conditions) are evaluated with --parameter, --region "
+    "and the parameters' defaults. An OpenAPI document cannot hold an intrinsic: with --format openapi, one left "
+    "unresolved (a function's ARN, say) is an error naming its place; give it with --parameter, or write "
+    "--format sam|cloudformation, which keep intrinsics.\n\n"
     "Exit codes: 0 written · 1 blocked routes (with --on-blocked fail) or a document that fails validation "
-    "(nothing written) · 2 usage or input error (also: the input already is an HTTP API)."
+    "(nothing written) · 2 usage or input error (also: the input already is an HTTP API, or --format openapi "
+    "with intrinsics left unresolved)."
 )
+PARAMETER_HELP = (
+    "A value for the template's intrinsics, as `sam deploy --parameter-overrides` takes it (repeatable): a "
+    "parameter (Stage=prod), a pseudo parameter (AWS::AccountId=123456789012) or a deployed resource's id or "
+    "attribute (MyFunction.Arn=arn:…). With --format openapi, parameters not given take their Default."
+)
+VPC_LINK_HELP = (
+    "What replaces a REST VPC link on the HTTP API (repeatable, or vpc-links in the config): REST_LINK (its id, or "
+    "the template resource a !Ref names) = the VPC link V2 id and the load balancer listener (or Cloud Map service) "
+    "ARN; LISTENER_ARN alone when the REST integration already uses a VPC link V2 (integrationTarget)."
+)
+REGION_HELP = "The Region the API is deployed in: the value of AWS::Region, AWS::Partition and AWS::URLSuffix."
 
 
 def register(app: typer.Typer) -> None:
@@ -87,6 +105,9 @@ def convert(
     config_file: Optional[str] = typer.Option(None, "--config", metavar="FILE", help="Read settings from this file instead of searching for one."),
     report: Report = typer.Option(Report.text, "--report", help="How to print the findings: text (default), json or markdown."),
     ignore: List[str] = typer.Option([], "--ignore", metavar="ID", help="Set aside findings of rules whose id starts with this prefix, as check does (repeatable); a blocker set aside is acknowledged and no longer blocks, unless no HTTP API can serve the route."),
+    parameter: List[str] = typer.Option([], "--parameter", metavar="NAME=VALUE", help=PARAMETER_HELP),
+    region: Optional[str] = typer.Option(None, "--region", metavar="REGION", help=REGION_HELP),
+    vpc_link: List[str] = typer.Option([], "--vpc-link", metavar="REST_LINK=V2_LINK_ID,LISTENER_ARN", help=VPC_LINK_HELP),
 ) -> None:
     from apigw_migrate.cli.check import rule_ids
     from apigw_migrate.config import load_config
@@ -102,10 +123,16 @@ def convert(
         payload_format=payload_format,
         jwt_audience=jwt_audience,
         cls=ConvertOptions,
+        parameter=parameter,
+        region=region,
+        vpc_link=vpc_link,
         on_blocked=on_blocked.value,
         stage_name=stage_name,
     )
-    src = load(input_path, api=api)
+    # IaC output keeps the template's parameters: only --format openapi fills in their defaults.
+    given = options.given(use_defaults=fmt is OutputFormat.openapi)
+    src = load(input_path, api=api, given=given)
+    refuse_undecided_routes(src)
     result = run_convert(src, options)
     # The findings report is the command's data (stdout, or stderr when stdout carries the document);
     # what happened to the document is a diagnostic (stderr).
@@ -124,7 +151,7 @@ def convert(
     if result.violations:
         err.write("the converted document fails validation, so it was not written:\n")
         for v in result.violations:
-            err.write(f"  {v.pointer or '/'}: [{v.rule}] {v.message}\n")
+            err.write(f"  {v.where or v.pointer or '/'}: {v.message} (at {v.pointer or '/'} of the document; {v.rule})\n")
         failed = True
     remaining = sum(1 for _ in _routes(result.document))
     if not failed and remaining == 0:
@@ -141,6 +168,13 @@ def convert(
         elif result.blocked_routes and on_blocked is OnBlocked.fail and not result.violations:
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
+    if fmt is OutputFormat.openapi:
+        # Convert writes intrinsics of its own (a JWT issuer from a pool's `!GetAtt`): evaluated the same way.
+        result.document = evaluate_output(result.document, src.document, given)
+        refuse_vpc_links(src, result.document)
+        refuse_intrinsics(src, result.document)
+        if src.parameter_defaults:
+            err.write(f"template parameters at their Default (give --parameter to change): {', '.join(src.parameter_defaults)}\n")
     document: Any = result.document
     if fmt is not OutputFormat.openapi:
         from apigw_migrate.transforms.iac import to_template
@@ -162,6 +196,80 @@ def _blocked_text(result: "ConvertResult") -> str:
                 message = f.message[len(route) + 2 :] if f.message.startswith(route + ": ") else f.message
                 lines.append(f"  {route}: {f.rule} {message}\n")
     return "".join(lines)
+
+
+def evaluate_output(document: Any, template: Any, given: "Given") -> Any:
+    from apigw_migrate.intrinsics import environment, resolve
+
+    # Not strict: `template` is already evaluated, so the names given no longer show in it.
+    env = environment(template, given.parameters, given.region, given.use_defaults, strict=False)
+    return document if env.empty else resolve(document, env)
+
+
+def refuse_vpc_links(src: "Source", document: Any) -> None:
+    """Exit 2, naming each place, when a private integration still names a REST VPC link and its NLB's DNS name."""
+    from apigw_migrate.transforms.context import operations
+    from apigw_migrate.transforms.private import is_listener, link_key
+
+    places: dict[str, str] = {}
+    for o in operations(document):
+        integ = o.integration
+        if integ is None or str(integ.get("connectionType", "")).upper() != "VPC_LINK" or is_listener(integ.get("uri")):
+            continue
+        position = src.locate(src.api_pointer(jp.join(o.integration_pointer, "connectionId")))
+        where = f"{src.path}:{position[0]}:{position[1]}" if position else src.path
+        places.setdefault(where, f"{o.route}: VPC link {link_key(integ.get('connectionId')) or '(not a plain id)'}")
+    if not places:
+        return
+    sys.stderr.write(
+        f"error: {len(places)} private integration(s) name a REST VPC link, which an HTTP API cannot use: give the VPC "
+        "link V2 and the load balancer listener ARN with --vpc-link REST_LINK=V2_LINK_ID,LISTENER_ARN (or vpc-links "
+        "in the config), or write --format sam or --format cloudformation, which ask for them as Parameters; nothing written\n"
+    )
+    for where, what in places.items():
+        sys.stderr.write(f"  {where}: {what}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
+
+
+def refuse_undecided_routes(src: "Source") -> None:
+    """Exit 2 when an intrinsic stands for a path item or an operation (AGW005): which routes exist is not known.
+
+    No pass can convert what only a deployment decides, so the template is converted for one choice.
+    """
+    from apigw_migrate.intrinsics import undecided_paths
+
+    places = []
+    for ptr, names in undecided_paths(src):
+        position = src.locate(src.api_pointer(ptr))
+        where = f"{src.path}:{position[0]}:{position[1]}" if position else src.path
+        places.append(f"{where}: depends on {', '.join(names) or 'the stack'}")
+    if not places:
+        return
+    sys.stderr.write(
+        f"error: {len(places)} path(s) or operation(s) exist only under a template condition that cannot be decided: "
+        "give the parameters it depends on with --parameter (the API is converted for that choice); nothing written\n"
+    )
+    for p in places:
+        sys.stderr.write(f"  {p}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
+
+
+def refuse_intrinsics(src: "Source", document: Any) -> None:
+    """Exit 2, naming each place, when the OpenAPI document would still hold a CloudFormation intrinsic."""
+    from apigw_migrate.intrinsics import unresolved_places
+
+    places = unresolved_places(src, document)
+    if not places:
+        return
+    err = sys.stderr
+    err.write(
+        f"error: {len(places)} CloudFormation intrinsic(s) stay unresolved, and an OpenAPI document cannot hold them: "
+        "give their values with --parameter NAME=VALUE (and --region), or write --format sam or --format "
+        "cloudformation, which keep them; nothing written\n"
+    )
+    for p in places:
+        err.write(f"  {p.where}: {p.text}: needs {p.needs}\n")
+    raise typer.Exit(int(ExitCode.USAGE))
 
 
 def _target(output: str) -> str:
