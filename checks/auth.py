@@ -426,7 +426,7 @@ def multiple_security_requirements(src: "Source", r: Rule) -> Iterator[Finding]:
     groups: dict[tuple[str, Severity, str], list[str]] = {}
     for o in ctx.ops:
         reqs = [req for req in o.security if isinstance(req, dict)]
-        if len(reqs) < 2 and all(len(req) < 2 for req in reqs):
+        if len(reqs) < 2 and all(len(req) < 2 for req in reqs) and not (o.auth_type == "aws_iam" and reqs):
             continue
         kept = route_requirements(reqs, kinds)
         if o.auth_type == "aws_iam":

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import UsageError
+from apigw_migrate.openapi import is_intrinsic
 
 if TYPE_CHECKING:
     from apigw_migrate.load import Source
@@ -193,18 +194,6 @@ def environment(
     conditions = template.get("Conditions") if is_template and isinstance(template.get("Conditions"), dict) else {}
     mappings = template.get("Mappings") if is_template and isinstance(template.get("Mappings"), dict) else {}
     return Environment(values=values, conditions=conditions, mappings=mappings, defaulted=tuple(defaulted))
-
-
-def is_intrinsic(value: Any) -> bool:
-    """A one-key mapping ``{"Ref": …}``, ``{"Condition": …}`` or ``{"Fn::…": …}``.
-
-    >>> is_intrinsic({"Fn::Sub": "x"}), is_intrinsic({"Ref": "X", "y": 1}), is_intrinsic("Ref")
-    (True, False, False)
-    """
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    key = next(iter(value))
-    return isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::"))
 
 
 def resolve(value: Any, env: Environment, pointer: str = "", moved: list[tuple[str, str]] | None = None) -> Any:
