@@ -342,6 +342,13 @@ def _check_nesting(loader_cls: Any, text: str, path: str) -> None:
                     )
             elif isinstance(event, closes):
                 depth -= 1
+    except yaml.scanner.ScannerError as e:
+        # libyaml 0.2.6+ scans flow collections ahead and stops at its own limit (1,000 levels) before
+        # the events reach the count above: the pure-Python scanner, stopped at MAX_DEPTH, names the place.
+        if "nesting depth" not in str(e) or loader_cls is yaml.SafeLoader:
+            raise
+        _check_nesting(yaml.SafeLoader, text, path)
+        raise
     finally:
         loader.dispose()
 
