@@ -51,6 +51,14 @@ class InputError(UserError):
         super().__init__(where + message)
 
 
+class NotAnApiError(InputError):
+    """A file that reads fine but holds no API definition (a docker-compose.yml, a package.json).
+
+    Named explicitly it is an input error like any other; found while walking a directory it is
+    skipped with a note, since folders of API definitions also hold other YAML and JSON files.
+    """
+
+
 class UsageError(UserError):
     """A flag or option combination that cannot work."""
 
