@@ -65,7 +65,7 @@ def check(
         None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to check (default: all of them)."
     ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text (default), json, sarif (GitHub code scanning) or markdown."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the report to this file instead of stdout."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the report to this file instead of stdout."),
     show: Show = typer.Option(
         Show.info, "--show", help="The lowest severity printed in text and markdown reports (the summary counts all): blocker, warning or info (default)."
     ),
