@@ -473,3 +473,27 @@ def test_request_authorizer_names_identity_sources_that_convert_drops(tmp_path):
     )
     [finding] = run_checks([load(path)], select=["AGW209"]).apis[0].findings
     assert "identity sources become $request.header.X-Id; method.request.path.id has no HTTP spelling and will be dropped" in finding.message
+
+
+@pytest.mark.parametrize("header", ["x-api-key", "X-API-Key", "X-Api-Key"])
+def test_an_api_key_scheme_is_recognised_whatever_the_case_of_its_header(tmp_path, header, cli):
+    # Header names are case-insensitive: `X-API-Key` is the API key header REST checks.
+    path = tmp_path / "key.yaml"
+    path.write_text(
+        "openapi: 3.0.1\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      security: [{key: []}]\n"
+        "      responses: {}\n"
+        "      x-amazon-apigateway-integration: {type: http_proxy, httpMethod: GET, uri: 'https://b.example.com/a'}\n"
+        "components:\n"
+        "  securitySchemes:\n"
+        f"    key: {{type: apiKey, name: {header}, in: header}}\n"
+    )
+    [finding] = run_checks([load(path)], select=["AGW201"]).apis[0].findings
+    assert finding.routes == ("GET /a",) and finding.severity is Severity.BLOCKER
+    converted = cli("convert", str(path), "-o", str(tmp_path / "out.json"), "--report", "json")
+    assert "AGW201" in {f["rule"] for f in json.loads(converted.stdout)["apis"][0]["findings"]}
+    assert "key" not in json.loads((tmp_path / "out.json").read_text()).get("components", {}).get("securitySchemes", {})

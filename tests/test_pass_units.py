@@ -6,6 +6,8 @@ import copy
 import doctest
 import importlib
 
+import pytest
+
 
 from apigw_migrate.load import source_from_document
 from apigw_migrate.transforms import ConvertOptions
@@ -110,6 +112,20 @@ def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
     out, findings = cors({"paths": {"/a": {"get": {}, "options": {"x-amazon-apigateway-integration": mock}}}}, Context())
     assert out["x-amazon-apigateway-cors"] == {"allowOrigins": ["*"]}
     assert "AGW502" in [f.rule for f in findings]
+
+
+def _cors_mock(max_age: int, origin: str = "https://a.example.com") -> dict:
+    return {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
+        "method.response.header.Access-Control-Allow-Origin": f"'{origin}'",
+        "method.response.header.Access-Control-Max-Age": f"'{max_age}'"}}}}  # fmt: skip
+
+
+@pytest.mark.parametrize("ages", [(600, 300), (300, 600), (60, 600, 300)])
+def test_cors_max_age_of_several_preflights_is_the_largest_whatever_their_order(ages: tuple) -> None:
+    # One API-level configuration must not make browsers preflight more often than any path did.
+    doc = {"paths": {f"/p{i}": {"get": {}, "options": {"x-amazon-apigateway-integration": _cors_mock(age)}} for i, age in enumerate(ages)}}
+    out, _ = cors(doc, Context())
+    assert out["x-amazon-apigateway-cors"]["maxAge"] == max(ages)
 
 
 LAMBDA_URI = "arn:aws:apigateway:r:lambda:path/2015-03-31/functions/arn:aws:lambda:r:1:function:f/invocations"
