@@ -26,7 +26,7 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "ready-with-changes",
     ),
     "aws-samples__sessions-with-aws-sam__http-api-direct-integration__api.yaml": ({"AGW002"}, "ready"),
-    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": "already is an HTTP API",
+    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
     "aws__aws-sam-cli__tests__integration__testdata__start_api__swagger-rest-api-template.yaml": (
         {"AGW001", "AGW101", "AGW107", "AGW313", "AGW821", "AGW831"},
         "ready-with-changes",
@@ -39,10 +39,10 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "REST API MyApiOne has no inline OpenAPI definition",
         "REST API MyApiTwo has no inline OpenAPI definition",
     ],
-    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": "already is an HTTP API",
-    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": "already is an HTTP API",
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": "already is an HTTP API",
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": "already is an HTTP API",
+    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
     "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__REST__rest-with-auth.yaml": (
         {"AGW101", "AGW208", "AGW209", "AGW313", "AGW821"},
         "ready-with-changes",
