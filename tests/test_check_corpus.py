@@ -10,19 +10,19 @@ pytestmark = pytest.mark.corpus
 
 # file → load-error fragment (exit 2), or (rule ids, verdict)
 EXPECTED: dict[str, str | tuple[set[str], str]] = {
-    "CodeGenieApp__serverless-express__example__simple-proxy-api.yaml": ({"AGW001", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
+    "CodeGenieApp__serverless-express__example__simple-proxy-api.yaml": ({"AGW110", "AGW001", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws-samples__aws-modern-application-workshop__module-4__api__api-swagger.json": "not valid JSON",
     "aws-samples__aws-serverless-ecommerce-platform__delivery-pricing__resources__openapi.yaml": "cannot resolve",
     "aws-samples__aws-serverless-ecommerce-platform__orders__resources__openapi.yaml": "malformed",
     "aws-samples__serverless-patterns__apigw-sfn-crud__api.openapi.yaml": ({"AGW301", "AGW821"}, "ready-with-changes"),
     "aws-samples__serverless-samples__apigw-private-custom-domain-name__iac__swagger.yaml": ({"AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws-samples__serverless-samples__fargate-private-api__javascript-private-nlb-ecs-sam__swagger.yaml": (
-        {"AGW001", "AGW203", "AGW208", "AGW311", "AGW402", "AGW404", "AGW405", "AGW501", "AGW503", "AGW701", "AGW702", "AGW703", "AGW821"},
+        {"AGW110", "AGW001", "AGW203", "AGW208", "AGW311", "AGW402", "AGW404", "AGW405", "AGW501", "AGW503", "AGW701", "AGW702", "AGW703", "AGW821"},
         "partial",
     ),
     "aws-samples__serverless-samples__queue-based-ingestion__python-sam__api.yaml": ({"AGW002"}, "ready"),
     "aws-samples__serverless-samples__serverless-rest-api__python-rest-sam__src__api__swagger.yaml": (
-        {"AGW001", "AGW203", "AGW208", "AGW313", "AGW701", "AGW702", "AGW703", "AGW821", "AGW831"},
+        {"AGW110", "AGW001", "AGW203", "AGW208", "AGW313", "AGW701", "AGW702", "AGW703", "AGW821", "AGW831"},
         "ready-with-changes",
     ),
     "aws-samples__sessions-with-aws-sam__http-api-direct-integration__api.yaml": ({"AGW002"}, "ready"),
@@ -32,7 +32,7 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "ready-with-changes",
     ),
     "aws__serverless-application-model__examples__2016-10-31__api_resource_policy__template.yaml": "no inline OpenAPI definition",
-    "aws__serverless-application-model__examples__2016-10-31__api_swagger_cors__swagger.yaml": ({"AGW001", "AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
+    "aws__serverless-application-model__examples__2016-10-31__api_swagger_cors__swagger.yaml": ({"AGW110", "AGW001", "AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws__serverless-application-model__examples__2016-10-31__inline_swagger__template.yaml": "duplicate key 'swagger'",
     # Both REST APIs are checked one by one; neither has an inline definition: one error line each.
     "aws__serverless-application-model__examples__2016-10-31__usage_plan__template.yaml": [
@@ -52,13 +52,13 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "stay-on-rest",
     ),
     "awsdocs__amazon-api-gateway-developer-guide__doc_source__api-gateway-request-validation-sample-api-swagger.md__block1.json": (
-        {"AGW001", "AGW201", "AGW304", "AGW406", "AGW701", "AGW703", "AGW821"},
+        {"AGW110", "AGW001", "AGW201", "AGW304", "AGW406", "AGW701", "AGW703", "AGW821"},
         "stay-on-rest",
     ),
     "balabalabear-vault__infra__definitions__api_definition.tpl": ({"AGW821"}, "ready"),
     "nationalarchives__tdr-terraform-environments__templates__api_gateway__backend_checks.json.tpl": "cannot resolve",
     "nationalarchives__tdr-terraform-environments__templates__api_gateway__draft_metadata.json.tpl": (
-        {"AGW001", "AGW203", "AGW301", "AGW404", "AGW821", "AGW831"},
+        {"AGW110", "AGW001", "AGW203", "AGW301", "AGW404", "AGW821", "AGW831"},
         "ready-with-changes",
     ),
 }

@@ -34,6 +34,7 @@ FIRES = [
     ("bundle_edge.json", "AGW107", "/restApi/binaryMediaTypes", 75, 5, [], "warning"),
     ("swagger2_auth.yaml", "AGW108", "/x-amazon-apigateway-minimum-compression-size", 5, 1, [], "warning"),
     ("swagger2_auth.yaml", "AGW109", "/x-amazon-apigateway-documentation", 14, 1, [], "info"),
+    ("base_path.yaml", "AGW110", "/servers/0/url", 4, 5, [], "warning"),
     ("swagger2_auth.yaml", "AGW201", "/x-amazon-apigateway-api-key-source", 3, 1, ["GET /keys", "POST /both"], "blocker"),
     ("swagger2_auth.yaml", "AGW201", "/security/0", 27, 5, ["GET /keys"], "blocker"),
     ("swagger2_auth.yaml", "AGW201", f"{P}/~1both/post/security/0", 45, 11, ["POST /both"], "blocker"),

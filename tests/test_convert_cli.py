@@ -322,3 +322,14 @@ def test_convert_reports_are_titled_as_convert_not_check(cli, tmp_path):
     md = cli("convert", str(FIXTURES / "clean.oas30.yaml"), "-o", str(tmp_path / "b.json"), "--report", "markdown")
     assert md.code == 0, md
     assert "## apigw-migrate convert" in md.stderr + md.stdout and "apigw-migrate check" not in md.stderr + md.stdout
+
+
+def test_a_base_path_convert_drops_is_reported_as_check_reports_it(cli, tmp_path: Path) -> None:
+    # orders.swagger2.yaml serves /v1 on its own domain: convert writes the routes without it.
+    fixture = str(FIXTURES / "orders.swagger2.yaml")
+    checked = json.loads(cli("check", fixture, "--format", "json", "--select", "AGW110").stdout)["apis"][0]["findings"]
+    r = cli("convert", fixture, "-o", str(tmp_path / "o.json"), "--on-blocked", "skip", "--report", "json")
+    converted = [f for f in json.loads(r.stdout)["apis"][0]["findings"] if f["rule"] == "AGW110"]
+    assert [(f["message"], f["line"], f["severity"]) for f in converted] == [(f["message"], f["line"], f["severity"]) for f in checked]
+    assert checked and "/v1" in checked[0]["message"]
+    assert "servers" not in json.loads((tmp_path / "o.json").read_text())

@@ -168,7 +168,7 @@ def split_ignored(src: "Source", findings: list[Finding], options: ConvertOption
 
 # Check rules about what sits outside the OpenAPI definition (endpoint type, usage plans, custom domains,
 # alarms): no pass handles them, yet convert's findings must be complete on their own.
-API_LEVEL_RULES = ("AGW101", "AGW102", "AGW202", "AGW811", "AGW812", "AGW813", "AGW821")
+API_LEVEL_RULES = ("AGW101", "AGW102", "AGW110", "AGW202", "AGW811", "AGW812", "AGW813", "AGW821")
 # Rules the passes apply to the definition; check also finds them in a bundle's or template's other
 # properties (SAM Auth.ResourcePolicy, restApi.binaryMediaTypes, a template's AWS::Lambda::Permission
 # resources naming the REST API, ...), which only check can see.
