@@ -375,7 +375,7 @@ def translate_identity_source(value: str) -> tuple[list[str], list[str]]:
     fact="§6",
     fixed_by="authorizers",
     summary="Checks for REQUEST Lambda authorizers.",
-    why="HTTP REQUEST authorizers take identity sources as $request.header.X / $request.querystring.X / $context.X / $stageVariables.X, and payload 1.0 is the REST-compatible event.",
+    why="HTTP REQUEST authorizers spell identity sources in HTTP syntax ($request.header.Auth, $request.querystring.token, $context.*, $stageVariables.*), and payload 1.0 is the REST-compatible event.",
     instead="Use an HTTP REQUEST authorizer with payload format 1.0 and the translated identity sources (convert writes it).",
     example="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: method.request.header.Auth, method.request.querystring.token",
     use_instead="x-amazon-apigateway-authorizer:\n  type: request\n  identitySource: $request.header.Auth, $request.querystring.token\n  authorizerPayloadFormatVersion: '1.0'",

@@ -55,7 +55,7 @@ def test_multivalue_header_source_is_comma_joined_U() -> None:
         "integration.request.header.X-All": "method.request.multivalueheader.X-Tag"}})  # fmt: skip
     out, findings = parameters(doc, Context())
     assert out["paths"]["/users/{id}"]["get"]["x-amazon-apigateway-integration"]["requestParameters"] == {"overwrite:header.X-All": "$request.header.X-Tag"}
-    assert [f.rule for f in findings] == ["AGW401"] and "comma-joined [U]" in findings[0].message
+    assert [f.rule for f in findings] == ["AGW401"] and "comma-joined (not confirmed" in findings[0].message
 
 
 def _sfn(template: str, parameters_: list | None = None) -> dict:
@@ -101,7 +101,7 @@ def test_uri_variable_renamed_after_the_route_variable_is_reported_U() -> None:
         "integration.request.path.id": "method.request.path.authorId"}}, path="/authors/{authorId}")  # fmt: skip
     out, findings = parameters(doc, Context())
     assert out["paths"]["/authors/{authorId}"]["get"]["x-amazon-apigateway-integration"]["uri"] == "https://b.example.com/a/{authorId}"
-    assert [(f.rule, f.routes) for f in findings] == [("AGW404", ("GET /authors/{authorId}",))] and "[U]" in findings[0].message
+    assert [(f.rule, f.routes) for f in findings] == [("AGW404", ("GET /authors/{authorId}",))] and "not confirmed" in findings[0].message
 
 
 def test_credentials_with_the_wildcard_origin_are_left_out_U() -> None:
@@ -139,7 +139,7 @@ def test_parameter_mapping_is_kept_on_a_lambda_proxy_integration_U() -> None:
     out, findings = parameters(doc, ctx)
     integ = out["paths"]["/users/{id}"]["get"]["x-amazon-apigateway-integration"]
     assert integ["requestParameters"] == {"overwrite:header.X-Tenant": "$request.header.X-Org"} and findings == []
-    assert any("Lambda proxy" in n and "[U]" in n for n in ctx.notes)
+    assert any("Lambda proxy" in n and "not confirmed" in n for n in ctx.notes)
 
 
 def test_greedy_route_with_an_authorizer_gets_an_unauthenticated_options_route_U() -> None:
@@ -151,7 +151,7 @@ def test_greedy_route_with_an_authorizer_gets_an_unauthenticated_options_route_U
     twin = out["paths"]["/{proxy+}"]["options"]
     assert twin["security"] == [] and twin["x-amazon-apigateway-integration"] == integ
     (greedy,) = [f for f in findings if f.rule == "AGW504"]
-    assert greedy.routes == ("ANY /{proxy+}", "OPTIONS /{proxy+}") and "[U]" in greedy.message
+    assert greedy.routes == ("ANY /{proxy+}", "OPTIONS /{proxy+}") and "not confirmed" in greedy.message
 
 
 def test_method_settings_keyed_any_apply_to_the_any_route_U() -> None:
@@ -213,4 +213,4 @@ def test_vpc_link_integration_is_kept_as_written_with_a_warning_U() -> None:
     out, findings = integrations({"paths": {"/a": {"get": {"x-amazon-apigateway-integration": integ}}}}, ctx)
     written = out["paths"]["/a"]["get"]["x-amazon-apigateway-integration"]
     assert written["connectionId"] == "v1link" and written["type"] == "HTTP_PROXY"
-    assert [f.rule for f in findings] == ["AGW311"] and "[U]" in findings[0].message and ctx.blocked == {}
+    assert [f.rule for f in findings] == ["AGW311"] and "refuses or drops it" in findings[0].message and ctx.blocked == {}

@@ -134,8 +134,8 @@ def _merge(doc: dict, preflights: list[Op], ctx: Context, findings: list[Finding
             ctx.finding(
                 "AGW502",
                 preflights[0].pointer,
-                "credentials were allowed together with the origin '*', which browsers refuse and HTTP API CORS does not "
-                "accept [U]: allowCredentials was left out; to allow credentialed requests, list the origins explicitly and "
+                "credentials were allowed together with the origin '*', which browsers refuse and HTTP API CORS is not "
+                "documented to accept: allowCredentials was left out; to allow credentialed requests, list the origins explicitly and "
                 "set allowCredentials",
                 routes=[o.route for o in preflights],
             )
@@ -228,7 +228,10 @@ def _greedy_with_authorizer(doc: dict, ctx: Context, findings: list[Finding]) ->
             item["options"] = twin
             # The fact sheet (§8) says to add such a route; whether its integration is then invoked for
             # preflights CORS already answers is [U]: the finding says the backend may receive them.
-            what = f"added {route} with no authorizer, integrated like {o.route}: the backend now receives the preflights [U]"
+            what = (
+                f"added {route} with no authorizer, integrated like {o.route}: the backend may now receive the preflights "
+                "(not confirmed by AWS's documentation)"
+            )
             ctx.note(f"added {route} (unauthenticated preflights)")
         findings.append(
             ctx.finding(

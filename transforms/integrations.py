@@ -42,11 +42,12 @@ _CFN_VAR = re.compile(r"\$\{[^}]*\}")
 _AWS_URI = re.compile(r"^arn:[^:]*:apigateway:([^:]*):([^:]+):(path|action)/(.*)$", re.S)
 PASSTHROUGH_TEMPLATES = ("", "$input.json('$')", '$input.json("$")', "$input.body")
 
+# Where payload 1.0 puts a Lambda authorizer's context is [U].
 PAYLOAD_1_0 = (
     "Lambda integrations use payload format 1.0, the REST proxy event plus `version: \"1.0\"`: the response "
     "shape is unchanged, but `requestContext.resourceId` is null, `requestContext.stage` is the HTTP stage "
     "(`$default` unless you name one), header names may arrive lower-cased, a Lambda authorizer's context sits "
-    "at `requestContext.authorizer.<key>` [U] and JWT claims at `requestContext.authorizer.claims`"
+    "at `requestContext.authorizer.<key>` (not confirmed by AWS's documentation) and JWT claims at `requestContext.authorizer.claims`"
 )
 PAYLOAD_2_0 = (
     "Lambda integrations use payload format 2.0, a different event: no `multiValueHeaders` or "
@@ -183,8 +184,9 @@ def _vpc_link(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None
         ctx.finding(
             "AGW311",
             jp.join(o.integration_pointer, "connectionType"),
+            # What HTTP import does with a VPC link V1 id is [U].
             f"{o.route}: private integration through a REST VPC link, written as it was but not working as written (HTTP "
-            f"import refuses or drops it [U]): before importing, set connectionId to a VPC link V2 id and the uri to the "
+            f"import refuses or drops it): before importing, set connectionId to a VPC link V2 id and the uri to the "
             f"ALB/NLB listener ARN or Cloud Map service ARN (an NLB DNS name does not work on HTTP APIs){extra}",
             routes=[o.route],
         )
@@ -282,7 +284,8 @@ def _aws(o: Op, integ: dict, ctx: Context, findings: list[Finding]) -> None:
     )
     lost = "; its REST response mapping (templates, headers) is gone" if had_response_mapping else ""
     if "base64Encode" in str(integ.get("requestTemplates")):
-        lost += "; the REST template base64-encoded the body itself: check the data arrives encoded the same way [U]"
+        # Whether the service then receives the body encoded the same way is [U].
+        lost += "; the REST template base64-encoded the body itself: check the data arrives encoded the same way"
     new = {"type": "AWS_PROXY", "integrationSubtype": subtype, "credentials": integ["credentials"], "requestParameters": params,
            "payloadFormatVersion": "1.0"}  # fmt: skip
     for key in ("timeoutInMillis", "connectionType", "connectionId"):

@@ -144,11 +144,13 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context, findings: list[Finding
         location, name = m.groups()
         src_text = source if isinstance(source, str) else ""
         if src_text.startswith(("method.request.multivalueheader.", "method.request.multivaluequerystring.")):
+            # The comma-joining is [U].
             findings.append(
                 ctx.finding(
                     "AGW401",
                     ptr,
-                    f"{o.route}: {key} took every value of {src_text}; HTTP mapping {translated} gives the values comma-joined [U]",
+                    f"{o.route}: {key} took every value of {src_text}; HTTP mapping {translated} gives the values comma-joined "
+                    "(not confirmed by AWS's documentation)",
                     routes=[o.route],
                 )
             )
@@ -190,7 +192,7 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context, findings: list[Finding
         # Whether HTTP APIs apply mappings on a Lambda proxy integration is [U] (fact sheet §4.1): they are
         # kept, and the note says so.
         if kind == "aws_proxy":
-            ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (HTTP support for it is [U])")
+            ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (whether HTTP APIs apply it is not confirmed by AWS's documentation)")
     else:
         del integ["requestParameters"]
 
@@ -212,13 +214,14 @@ def _path_target(o: Op, integ: dict, kind: str, name: str, source: str, ptr: str
                     "AGW404",
                     ptr,
                     f"{o.route}: integration.request.path.{name} ← {source}: HTTP APIs have no per-variable path target, so "
-                    f"the uri variable {{{name}}} was renamed {{{variable}}}, the route variable HTTP APIs fill it from [U]; "
+                    f"the uri variable {{{name}}} was renamed {{{variable}}}, the route variable HTTP APIs fill it from (not confirmed "
+                    "by AWS's documentation); "
                     "check that the backend receives the same path",
                     routes=[o.route],
                 )
             )
         else:
-            ctx.note(f"{o.route}: path mapping {name} dropped: HTTP APIs fill {{{name}}} in the uri from the route path [U]")
+            ctx.note(f"{o.route}: path mapping {name} dropped: HTTP APIs fill {{{name}}} in the uri from the route path (not confirmed by AWS's documentation)")
         return
     findings.append(
         ctx.finding(
