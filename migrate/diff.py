@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
-from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text
+from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text, resource_type
 from apigw_migrate.openapi import (
     ANY_METHOD,
     CORS_HEADER_FIELDS,
@@ -177,7 +177,7 @@ def _template_http_api(resources: dict, path: str) -> str:
     found = [
         (name, HTTP_TEMPLATE_BODIES[r["Type"]])
         for name, r in resources.items()
-        if isinstance(r, dict) and r.get("Type") in HTTP_TEMPLATE_BODIES
+        if resource_type(r) in HTTP_TEMPLATE_BODIES
         and isinstance(r.get("Properties"), dict)
         and HTTP_TEMPLATE_BODIES[r["Type"]] in r["Properties"]
     ]

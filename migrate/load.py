@@ -142,6 +142,8 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
         raw = p.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    except ValueError:  # a NUL character in the path
+        raise InputError("cannot read: the path holds a NUL character", repr(str(path))) from None
     for bom, encoding in _OTHER_BOMS:
         if raw.startswith(bom):
             raise InputError(f"the file is {encoding} text; save it as UTF-8", str(path))
@@ -297,12 +299,13 @@ def _parse_yaml(text: str, path: str) -> Parsed:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        problem = e.problem or e.context or "invalid YAML"
+        # One line: PyYAML's problems may quote the input over several.
+        problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
         if mark is not None:
             raise InputError(f"not valid YAML or JSON: {problem}", path, mark.line + 1, mark.column + 1) from None
         raise InputError(f"not valid YAML or JSON: {problem}", path) from None
     except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML or JSON: {e}", path) from None
+        raise InputError(f"not valid YAML or JSON: {' '.join(str(e).split())}", path) from None
     if node is None:
         raise InputError("file is empty", path)
     _check_alias_expansion(node, path)
@@ -663,7 +666,7 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
         isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Serverless::") for r in resources.values()
     ) else "cloudformation"
 
-    rest = {name: r for name, r in resources.items() if isinstance(r, dict) and r.get("Type") in REST_TEMPLATE_TYPES}
+    rest = {name: r for name, r in resources.items() if resource_type(r) in REST_TEMPLATE_TYPES}
     if not rest:
         return _http_template_source(document, path, positions, api, kind)
     if api is None:
@@ -764,12 +767,18 @@ def _http_template_source(document: dict, path: str, positions: PositionIndex, a
     return src
 
 
+def resource_type(resource: Any) -> str | None:
+    """A template resource's `Type`, when it is a plain string (a hostile template may hold anything there)."""
+    kind = resource.get("Type") if isinstance(resource, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 def template_http_apis(document: Any) -> list[str]:
     """Logical ids of the HTTP APIs of a template, sorted."""
     resources = document.get("Resources") if isinstance(document, dict) else None
     if not isinstance(resources, dict):
         return []
-    return sorted(name for name, r in resources.items() if isinstance(r, dict) and r.get("Type") in HTTP_TEMPLATE_TYPES)
+    return sorted(name for name, r in resources.items() if resource_type(r) in HTTP_TEMPLATE_TYPES)
 
 
 def _load_definition_file(target: Path, kind: str, api: str, props: dict, props_ptr: str) -> Source:
@@ -822,7 +831,7 @@ def template_rest_apis(document: Any) -> list[str]:
     if "openapi" in document or "swagger" in document:
         return []
     return sorted(
-        name for name, r in document["Resources"].items() if isinstance(r, dict) and r.get("Type") in REST_TEMPLATE_TYPES
+        name for name, r in document["Resources"].items() if resource_type(r) in REST_TEMPLATE_TYPES
     )
 
 

@@ -37,11 +37,12 @@ def is_cors_preflight(method: str, integ: dict | None) -> bool:
     if str(method).lower() != "options" or integration_type(integ) != "mock":
         return False
     assert integ is not None
+    responses = integ.get("responses")
     keys = [
         str(k).lower()
-        for r in (integ.get("responses") or {}).values()
-        if isinstance(r, dict)
-        for k in (r.get("responseParameters") or {})
+        for r in (responses.values() if isinstance(responses, dict) else ())
+        if isinstance(r, dict) and isinstance(r.get("responseParameters"), dict)
+        for k in r["responseParameters"]
     ]
     return bool(keys) and all(k.startswith(_HEADER + "access-control-") for k in keys)
 

@@ -130,8 +130,8 @@ def check(
         try:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+        except (OSError, ValueError) as e:
+            raise UsageError(f"cannot write {output}: {getattr(e, 'strerror', None) or e}") from None
     if errors:
         raise typer.Exit(int(ExitCode.USAGE))
     if report.fails(threshold):

@@ -205,8 +205,13 @@ def _write(document: Any, output: str, target: str) -> None:
     try:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except OSError as e:
-        raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+    except (OSError, ValueError) as e:
+        # No partial output: the temporary file goes too (os.replace fails when OUT is a directory).
+        try:
+            tmp.unlink(missing_ok=True)
+        except (OSError, ValueError):
+            pass
+        raise UsageError(f"cannot write {output}: {getattr(e, 'strerror', None) or e}") from None
 
 
 def _render_findings(src: "Source", result: "ConvertResult", fmt: str) -> str:
