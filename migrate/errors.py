@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # findings at or above the threshold, a failed gate, a rollback performed
     USAGE = 2  # bad flag, bad or unreadable input
     AWS = 3  # credentials, access, not found, throttled after retries
+    INTERNAL = 70  # a bug (EX_SOFTWARE): the message asks for a --debug run and a report
     INTERRUPTED = 130
 
 

@@ -182,3 +182,11 @@ def test_an_unreadable_input_still_writes_the_report_file(cli, tmp_path: Path, f
         assert note["level"] == "error" and note["message"]["text"].startswith(f"{broken}:1:")
     else:
         assert "1 input could not be read" in text
+
+
+def test_a_directory_without_any_api_definition_is_an_input_error(cli, tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE)
+    result = cli("check", str(tmp_path), "--format", "json", "-o", str(tmp_path / "report.json"))
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == f"error: {tmp_path}: no API definition among the 1 file(s) found there"
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["skipped"] == 1

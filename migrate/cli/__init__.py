@@ -142,5 +142,5 @@ def main(argv: list[str] | None = None) -> None:
             f"error: internal error: {type(e).__name__}: {e} (run again with --debug for a traceback, and report it)",
             err=True,
         )
-        sys.exit(70)
+        sys.exit(int(ExitCode.INTERNAL))
     sys.exit(code if isinstance(code, int) else 0)

@@ -116,6 +116,12 @@ def check(
             errors.append((path, str(e)))
             typer.echo(f"error: {e}", err=True)
 
+    if skipped and not sources and not errors:
+        # Only files that are no API definitions: a wrong folder must not pass as "nothing to migrate".
+        e = InputError(f"no API definition among the {len(skipped)} file(s) found there", ", ".join(inputs))
+        errors.append((", ".join(inputs), str(e)))
+        typer.echo(f"error: {e}", err=True)
+
     report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
     report.errors, report.skipped = errors, skipped
     if not sources and not skipped and output is None and fmt in (Format.text, Format.markdown):
