@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, DATA, FIXTURES
+from conftest import CORPUS, DATA, FIXTURES, ROOT
 
 from apigw_migrate.checks import ALL_RULES, run_checks
 from apigw_migrate.diff import diff_sources, render_markdown as diff_markdown, render_text as diff_text
@@ -88,6 +88,11 @@ def user_texts(path: Path) -> list[tuple[str, str]]:
             diffed = diff_sources(src, http)
             texts += [("diff text", diff_text(diffed)), ("diff markdown", diff_markdown(diffed))]
     return texts
+
+
+@pytest.mark.parametrize("doc", ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))])
+def test_the_readme_and_docs_read_clean(doc: str) -> None:
+    assert offences(doc, (ROOT / doc).read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.id)
