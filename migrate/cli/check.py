@@ -124,8 +124,8 @@ def check(
 
     report = run_checks(sources, select=select_ids, ignore=ignore_ids, config=config)
     report.errors, report.skipped = errors, skipped
-    if not sources and not skipped and output is None and fmt in (Format.text, Format.markdown):
-        # Nothing was read: the error lines say it all; a report file (or a JSON/SARIF one) is still written.
+    if not sources and not skipped and len(errors) == 1 and output is None and fmt in (Format.text, Format.markdown):
+        # The one input could not be read: its error line says it all; a report file, JSON or SARIF is still written.
         raise typer.Exit(int(ExitCode.USAGE))
     to_terminal = output is None and sys.stdout.isatty()
     text = render(report, fmt.value, tty=to_terminal, color=not os.environ.get("NO_COLOR"), show=show.value)
