@@ -12,6 +12,8 @@ placeholders (``"${var}"``): the helpers below treat them as opaque and never ev
 
 from __future__ import annotations
 
+import json
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -81,6 +83,9 @@ def describe(value: Any) -> str:
     """Short text for a value in a message: intrinsics by their function name."""
     if is_intrinsic(value):
         return f"{next(iter(value))} expression"
+    if isinstance(value, (dict, list)):
+        # JSON, not a Python repr: users know `["a", "b"]`, not `['a', 'b']`.
+        value = json.dumps(value, ensure_ascii=False, default=str)
     if isinstance(value, str):
         return value if len(value) <= 80 else value[:77] + "…"
     return str(value)

@@ -141,7 +141,7 @@ def cors_configured(ctx: Context) -> bool:
     why="HTTP APIs answer preflight requests from the API's CORS configuration; the OPTIONS mocks have no HTTP equivalent and are not needed.",
     instead="Configure x-amazon-apigateway-cors with the union of the origins, methods and headers (convert does) and drop the OPTIONS routes.",
     example="/books:\n  options:\n    x-amazon-apigateway-integration:\n      type: mock\n      requestTemplates: {application/json: '{\"statusCode\": 200}'}\n      responses:\n        default:\n          statusCode: '200'\n          responseParameters:\n            method.response.header.Access-Control-Allow-Origin: \"'*'\"\n            method.response.header.Access-Control-Allow-Methods: \"'GET,OPTIONS'\"",
-    use_instead="x-amazon-apigateway-cors:\n  allowOrigins: ['*']\n  allowMethods: [GET, OPTIONS]",
+    use_instead="x-amazon-apigateway-cors:\n  allowOrigins: [\"*\"]\n  allowMethods: [GET, OPTIONS]",
 )
 def cors_mock_options(src: "Source", r: Rule) -> Iterator[Finding]:
     ctx = context(src)

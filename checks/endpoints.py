@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from apigw_migrate import pointer as jp
@@ -281,6 +282,62 @@ def documentation_parts(src: "Source", r: Rule) -> Iterator[Finding]:
         yield r.finding(ptr, f"{count}: HTTP APIs have none, they are dropped")
 
 
+EXECUTE_API_HOST = re.compile(r"^(?:[a-z]+://)?[^/]*\.execute-api\.[^/]+\.amazonaws\.com(?:\.cn)?(?:/|$)", re.I)
+
+
+def base_path(src: "Source") -> tuple[str, str] | None:
+    """(base path, pointer) when the definition serves its routes below a path of its own.
+
+    A REST export's server URL ends in the stage (`https://{id}.execute-api.{region}.amazonaws.com/{basePath}`):
+    the new API gets a new URL anyway, so that one is not reported. Any other base path (`/v1` on a
+    custom domain, a Swagger `basePath` without an execute-api host) is what clients put in their URLs.
+    """
+    api = src.api
+    if src.spec == "swagger2":
+        base, host = api.get("basePath"), api.get("host")
+        if not isinstance(base, str) or base.strip("/") == "" or (isinstance(host, str) and EXECUTE_API_HOST.match(host)):
+            return None
+        return base, src.api_pointer("/basePath")
+    servers = api.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return None
+    url, variables = servers[0].get("url"), servers[0].get("variables")
+    if not isinstance(url, str) or EXECUTE_API_HOST.match(url):
+        return None
+    if isinstance(variables, dict) and isinstance(variables.get("basePath"), dict):
+        default = variables["basePath"].get("default")
+        if isinstance(default, str) and default.strip("/"):
+            return "/" + default.strip("/"), src.api_pointer("/servers/0/variables/basePath/default")
+    rest = url.split("://", 1)[1] if "://" in url else url
+    path = "/" + rest.split("/", 1)[1] if "/" in rest else ""
+    if path.strip("/") and "{" not in path:
+        return path.rstrip("/"), src.api_pointer("/servers/0/url")
+    return None
+
+
+@rule(
+    id="AGW110",
+    name="server-base-path",
+    severity=Severity.WARNING,
+    fact="§3",
+    fixed_by="routes",
+    summary="Checks for definitions that serve their routes below a base path of their own (servers URL path or Swagger basePath), such as /v1.",
+    why="An HTTP API imported from the definition gets its routes without the base path, and its $default stage serves them at the root of its URL: clients that call /v1/orders would get 404 unless the base path comes back through the stage or a custom domain.",
+    instead="Keep the base path in client URLs with an API mapping on your custom domain (base path v1 to the HTTP API's stage), or name the HTTP stage after it (convert --stage-name v1); otherwise tell clients the new URLs.",
+    example="swagger: '2.0'\nhost: orders.example.com\nbasePath: /v1\npaths:\n  /orders:\n    get: {...}",
+    use_instead="# routes without the base path; the custom domain maps it back\npaths:\n  /orders:\n    get: {...}\n# AWS::ApiGatewayV2::ApiMapping: {DomainName: orders.example.com, ApiMappingKey: v1, ApiId: ..., Stage: $default}",
+)
+def server_base_path(src: "Source", r: Rule) -> Iterator[Finding]:
+    found = base_path(src)
+    if found is not None:
+        path, ptr = found
+        yield r.finding(
+            ptr,
+            f"routes are served below the base path {path}; the HTTP API's routes are written without it, so clients calling "
+            f"{path}/… need an API mapping or a stage named {path.strip('/')}",
+        )
+
+
 RULES = (
     edge_optimized_endpoint,
     private_endpoint,
@@ -291,4 +348,5 @@ RULES = (
     binary_media_types,
     minimum_compression_size,
     documentation_parts,
+    server_base_path,
 )

@@ -61,7 +61,7 @@ def swagger2_document(src: "Source", r: Rule) -> Iterator[Finding]:
     summary="Checks for input that already is an HTTP API definition.",
     why="The document already uses HTTP-API-only features (x-amazon-apigateway-cors, JWT authorizers, integration subtypes, `$default` routes): there is no REST API to migrate, and the REST-gap rules do not apply to it.",
     instead="Nothing to migrate: deploy it as an HTTP API as it is, or pass the REST API's export instead.",
-    example="x-amazon-apigateway-cors: {allowOrigins: ['*']}\npaths:\n  /orders:\n    post:\n      x-amazon-apigateway-integration: {integrationSubtype: SQS-SendMessage, ...}",
+    example="x-amazon-apigateway-cors: {allowOrigins: [\"*\"]}\npaths:\n  /orders:\n    post:\n      x-amazon-apigateway-integration: {integrationSubtype: SQS-SendMessage, ...}",
     use_instead="# already an HTTP API definition: import it with `aws apigatewayv2 import-api`",
 )
 def http_api_document(src: "Source", r: Rule) -> Iterator[Finding]:

@@ -141,9 +141,9 @@ def _mapping_pointer(o: Op, target: str) -> str:
     severity=Severity.WARNING,
     fact="§4.2",
     fixed_by="parameters",
-    summary="Checks for parameter mappings from multi-value sources (method.request.multivaluequerystring.X, method.request.multivalueheader.X).",
-    why="HTTP APIs have no multi-value sources: $request.querystring.X / $request.header.X give the repeated values comma-joined (not confirmed by AWS's documentation), so a backend parsing a list sees one string.",
-    instead="Map $request.querystring.X / $request.header.X and split on commas in the backend.",
+    summary="Checks for parameter mappings from multi-value sources (method.request.multivaluequerystring.*, method.request.multivalueheader.*).",
+    why="HTTP APIs have no multi-value sources: the single-value $request.querystring and $request.header sources give the repeated values comma-joined (not confirmed by AWS's documentation), so a backend parsing a list sees one string.",
+    instead="Map the same name from $request.querystring or $request.header and split the value on commas in the backend.",
     example="requestParameters:\n  integration.request.querystring.tag: method.request.multivaluequerystring.tag",
     use_instead="requestParameters:\n  overwrite:querystring.tag: $request.querystring.tag   # a,b,c",
 )
@@ -151,7 +151,14 @@ def multivalue_parameter_source(src: "Source", r: Rule) -> Iterator[Finding]:
     # The comma-joining of the HTTP sources is unconfirmed (fact sheet §4.2 [U]).
     for o, target, source in _request_mappings(src):
         if source.startswith(("method.request.multivaluequerystring.", "method.request.multivalueheader.")):
-            yield r.finding(_mapping_pointer(o, target), f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them", routes=[o.route])
+            kind, _, name = source[len("method.request.multivalue"):].partition(".")
+            single = f"$request.{'querystring' if kind == 'querystring' else 'header'}.{name}"
+            yield r.finding(
+                _mapping_pointer(o, target),
+                f"{o.route}: {target} takes every value of {source}; HTTP APIs comma-join them",
+                routes=[o.route],
+                alternative=f"Map {single} and split the value on commas in the backend.",
+            )
 
 
 def reserved_header(name: str) -> bool:
@@ -187,19 +194,21 @@ def reserved_header_target(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.INFO,
     fact="§4.1",
     fixed_by="parameters",
-    summary="Checks for parameter mappings from a JSONPath into the request body (method.request.body.X).",
+    summary="Checks for parameter mappings from a JSONPath into the request body (method.request.body.*).",
     why="HTTP APIs evaluate body JSONPaths on the first 100 KB of the body only, without recursive descent or filters.",
-    instead="Map $request.body.X (convert does) and keep the value within the first 100 KB, or read it in the backend.",
+    instead="Map the same JSONPath from $request.body (convert does) and keep the value within the first 100 KB, or read it in the backend.",
     example="requestParameters:\n  integration.request.header.x-order: method.request.body.order.id",
     use_instead="requestParameters:\n  overwrite:header.x-order: $request.body.order.id",
 )
 def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
     for o, target, source in _request_mappings(src):
         if source.startswith("method.request.body."):
+            path = source[len("method.request.body.") :]
             yield r.finding(
                 _mapping_pointer(o, target),
-                f"{o.route}: {target} reads {source[len('method.request.body.'):]} from the body; HTTP APIs read only its first 100 KB",
+                f"{o.route}: {target} reads {path} from the body; HTTP APIs read only its first 100 KB",
                 routes=[o.route],
+                alternative=f"Map $request.body.{path} (convert does) and keep the value within the first 100 KB, or read it in the backend.",
             )
 
 
@@ -209,9 +218,9 @@ def body_jsonpath_source(src: "Source", r: Rule) -> Iterator[Finding]:
     severity=Severity.WARNING,
     fact="§4.2",
     fixed_by="parameters",
-    summary="Checks for parameter mappings into integration path parameters (integration.request.path.X).",
+    summary="Checks for parameter mappings into integration path parameters (integration.request.path.*).",
     why="HTTP API mappings cannot set a single path parameter; only the whole path can be overwritten.",
-    instead="Put {X} into the HTTP integration URI, or overwrite:path with the full backend path.",
+    instead="Name the route's path variable in the HTTP integration URI (convert does when the value comes from one), or overwrite:path with the full backend path.",
     example="uri: https://backend.example.com/items/{id}\nrequestParameters:\n  integration.request.path.id: method.request.path.itemId",
     use_instead="uri: https://backend.example.com/items/{itemId}\n# or: requestParameters: {overwrite:path: /items/$request.path.itemId}",
 )
@@ -221,7 +230,18 @@ def path_parameter_target(src: "Source", r: Rule) -> Iterator[Finding]:
     for o, target, source in _request_mappings(src):
         if target.startswith("integration.request.path."):
             name = target[len("integration.request.path."):]
-            yield r.finding(_mapping_pointer(o, target), f"{o.route}: sets path parameter {{{name}}} from {source or 'a value'}; HTTP APIs can only overwrite the whole path", routes=[o.route])
+            variable = source[len("method.request.path."):] if source.startswith("method.request.path.") else None
+            instead = (
+                f"Put {{{variable}}} into the HTTP integration URI in place of {{{name}}} (convert does), or overwrite:path with the full backend path."
+                if variable
+                else f"Overwrite:path with the full backend path holding the value of {{{name}}}, or compute it in the backend."
+            )
+            yield r.finding(
+                _mapping_pointer(o, target),
+                f"{o.route}: sets path parameter {{{name}}} from {source or 'a value'}; HTTP APIs can only overwrite the whole path",
+                routes=[o.route],
+                alternative=instead,
+            )
 
 
 @rule(
@@ -255,7 +275,7 @@ def context_variable_unavailable(src: "Source", r: Rule) -> Iterator[Finding]:
     fact="§4.2",
     fixed_by="parameters",
     summary="Checks for response parameter mappings on integration responses of non-proxy integrations.",
-    why="HTTP API response mappings are keyed on the actual status code, not on a selection pattern, and use $response.header.X / $response.body.X sources.",
+    why="HTTP API response mappings are keyed on the actual status code, not on a selection pattern, and read their values from $response.header and $response.body sources.",
     instead="Write responseParameters per status code (convert translates what it can).",
     example="responses:\n  default:\n    statusCode: '200'\n    responseParameters:\n      method.response.header.x-request-id: integration.response.header.x-amzn-RequestId",
     use_instead="responseParameters:\n  '200':\n    overwrite:header.x-request-id: $response.header.x-amzn-RequestId",

@@ -44,12 +44,20 @@ class Rule:
     stays_blocked: bool = False
     references: tuple[str, ...] = ()
 
-    def finding(self, pointer: str, message: str, routes: Iterable[str] = (), severity: Severity | None = None) -> Finding:
+    def finding(
+        self,
+        pointer: str,
+        message: str,
+        routes: Iterable[str] = (),
+        severity: Severity | None = None,
+        alternative: str | None = None,
+    ) -> Finding:
+        """`alternative`: `instead` said for this finding's own names (`{sku}` where the docs say "the path variable")."""
         return Finding(
             rule=self.id,
             severity=severity or self.severity,
             message=message,
-            alternative=self.instead,
+            alternative=alternative or self.instead,
             pointer=pointer,
             routes=tuple(routes),
         )

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from apigw_migrate import pointer as jp
 from apigw_migrate.errors import InputError
-from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text
+from apigw_migrate.load import Source, ensure_shallow, load, parse, read_text, resource_type
 from apigw_migrate.openapi import (
     ANY_METHOD,
     CORS_HEADER_FIELDS,
@@ -88,6 +88,7 @@ class CorsDiff:
     rest: dict | None
     http: dict | None
     changes: list[Change] = field(default_factory=list)
+    note: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -95,6 +96,7 @@ class CorsDiff:
             "rest": self.rest,
             "http": self.http,
             "changes": [c.to_dict() for c in self.changes],
+            "note": self.note,
         }
 
 
@@ -175,7 +177,7 @@ def _template_http_api(resources: dict, path: str) -> str:
     found = [
         (name, HTTP_TEMPLATE_BODIES[r["Type"]])
         for name, r in resources.items()
-        if isinstance(r, dict) and r.get("Type") in HTTP_TEMPLATE_BODIES
+        if resource_type(r) in HTTP_TEMPLATE_BODIES
         and isinstance(r.get("Properties"), dict)
         and HTTP_TEMPLATE_BODIES[r["Type"]] in r["Properties"]
     ]
@@ -195,12 +197,17 @@ def diff_sources(rest: Source, http: Source) -> DiffResult:
     preflight_moved = http_cors is not None
 
     routes: list[RouteDiff] = []
+    blockers: dict[str, list[str]] | None = None
     for key in sorted(set(rest_routes) | set(http_routes), key=_route_order):
         before, after = rest_routes.get(key), http_routes.get(key)
         if after is None:
             note = None
             if preflight_moved and key.startswith("OPTIONS ") and before is not None and before["cors_preflight"]:
                 note = "preflight answered by the API-level CORS configuration"
+            else:
+                blockers = _blockers_by_route(rest) if blockers is None else blockers
+                if blockers.get(key):
+                    note = "cannot move to an HTTP API: " + "; ".join(blockers[key])
             routes.append(RouteDiff(key, "removed", note=note))
         elif before is None:
             routes.append(RouteDiff(key, "added"))
@@ -218,6 +225,21 @@ def diff_sources(rest: Source, http: Source) -> DiffResult:
 
     cors_before, cors_after = {"cors": rest_cors or {}}, {"cors": http_cors or {}}
     cors_changes = _changes(DeepDiff(cors_before, cors_after, view="tree"), cors_before, cors_after)
+    # REST answered each path's preflight with that path's headers; an HTTP API has one configuration
+    # for all routes. A field the paths set differently changed for some of them even when the HTTP
+    # value equals their union: it is reported with each path's value.
+    by_path = rest_cors_by_path(rest)
+    per_path = _per_path_fields(by_path)
+    cors_changes = [c for c in cors_changes if c.path[1:2] and c.path[1] not in per_path] + [
+        Change(("cors", name), {p: cfg.get(name) for p, cfg in by_path.items()}, (http_cors or {}).get(name)) for name in per_path
+    ]
+    cors_changes.sort(key=lambda c: c.path)
+    note = None
+    if per_path:
+        note = (
+            f"the REST API answered the preflights of {len(by_path)} paths with different {', '.join(per_path)}; "
+            "the HTTP API has one configuration for every route"
+        )
     if rest_cors is None and http_cors is not None:
         cors_status = "added"
     elif rest_cors is not None and http_cors is None:
@@ -230,8 +252,46 @@ def diff_sources(rest: Source, http: Source) -> DiffResult:
         rest_api=rest.api_name,
         http_path=http.path,
         routes=routes,
-        cors=CorsDiff(cors_status, rest_cors, http_cors, cors_changes),
+        cors=CorsDiff(cors_status, rest_cors, http_cors, cors_changes, note),
     )
+
+
+def _blockers_by_route(src: Source) -> dict[str, list[str]]:
+    """Route key → `RULE message` of each reason it cannot move: why a removed route was left out.
+
+    Convert's own reasons (it is what leaves routes out), and for the routes it moves with its
+    default options, the blockers check finds (a route left out with other options).
+    """
+    from apigw_migrate.checks import run_checks
+    from apigw_migrate.errors import UserError
+    from apigw_migrate.findings import Severity
+    from apigw_migrate.transforms import ConvertOptions, convert
+
+    try:
+        blocked = convert(src, ConvertOptions(on_blocked="skip")).blocked_reasons
+    except UserError:
+        blocked = {}
+    found: dict[str, list] = {route: list(fs) for route, fs in blocked.items()}
+    for f in run_checks([src]).findings():
+        if f.severity is Severity.BLOCKER:
+            for route in f.routes:
+                if route not in blocked:
+                    found.setdefault(route, []).append(f)
+    reasons: dict[str, list[str]] = {}
+    for route, findings in found.items():
+        for f in findings:
+            message = f.message[len(route) + 2 :] if f.message.startswith(route + ": ") else f.message
+            reasons.setdefault(route, []).append(f"{f.rule} {message}")
+    return reasons
+
+
+def _per_path_fields(by_path: dict[str, dict]) -> list[str]:
+    """The CORS fields whose value differs between the paths that answer preflights (a field one path
+    sets and another does not differs too)."""
+    if len(by_path) < 2:
+        return []
+    names = sorted({name for cfg in by_path.values() for name in cfg})
+    return [name for name in names if len({json.dumps(cfg.get(name), sort_keys=True) for cfg in by_path.values()}) > 1]
 
 
 def _route_order(key: str) -> tuple[str, str]:
@@ -483,22 +543,41 @@ def _cors_values(integ: dict) -> Iterable[tuple[str, str]]:
                 yield CORS_HEADER_FIELDS[header], _rest_source(source)
 
 
-def rest_cors_config(src: Source) -> dict | None:
-    """The CORS configuration a REST API's MOCK OPTIONS methods amount to, in HTTP API terms."""
-    merged: dict[str, set] = {}
-    scalars: dict[str, Any] = {}
+def rest_cors_by_path(src: Source) -> dict[str, dict]:
+    """Path → the CORS configuration its MOCK OPTIONS method answers preflights with, in HTTP API terms."""
+    result: dict[str, dict] = {}
     for op in iter_operations(src):
         integ = deref(src, op.integration) if op.integration is not None else None
         if op.http_method != "OPTIONS" or not isinstance(integ, dict) or str(integ.get("type", "")).upper() != "MOCK":
             continue
+        config: dict[str, Any] = {}
         for name, value in _cors_values(integ):
             if name in ("maxAge", "allowCredentials"):
-                scalars[name] = value
+                config[name] = value
             else:
-                merged.setdefault(name, set()).update(v.strip() for v in value.split(",") if v.strip())
-    if not merged and not scalars:
+                config.setdefault(name, []).extend(v.strip() for v in str(value).split(",") if v.strip())
+        if config:
+            result[op.path] = _cors_normalized(config)
+    return result
+
+
+def rest_cors_config(src: Source) -> dict | None:
+    """The one CORS configuration a REST API's MOCK OPTIONS methods amount to, in HTTP API terms, merged
+    as convert merges them: the union of the lists, the largest max age, credentials if any path allowed them."""
+    by_path = rest_cors_by_path(src)
+    if not by_path:
         return None
-    return _cors_normalized({**{k: sorted(v) for k, v in merged.items()}, **scalars})
+    merged: dict[str, Any] = {}
+    for config in by_path.values():
+        for name, value in config.items():
+            if name == "maxAge":
+                ages = [a for a in (merged.get(name), value) if isinstance(a, int)]
+                merged[name] = max(ages) if ages else value
+            elif name == "allowCredentials":
+                merged[name] = bool(merged.get(name)) or value
+            else:
+                merged[name] = sorted(set(merged.get(name, [])) | set(value), key=str)
+    return merged
 
 
 def http_cors_config(src: Source) -> dict | None:
@@ -620,7 +699,7 @@ def render_text(result: DiffResult) -> str:
         for c in r.changes:
             lines.append(f"    {c.area}.{c.field}: {_value(c.rest)} -> {_value(c.http)}")
     lines.append("")
-    lines.append(f"CORS: {result.cors.status}")
+    lines.append(f"CORS: {result.cors.status}" + (f"  ({result.cors.note})" if result.cors.note else ""))
     for c in result.cors.changes:
         lines.append(f"    {c.field}: {_value(c.rest)} -> {_value(c.http)}")
     return "\n".join(lines) + "\n"
@@ -629,6 +708,8 @@ def render_text(result: DiffResult) -> str:
 def render_rich(result: DiffResult, console: Any) -> None:
     """The text form as a rich table, for a terminal."""
     from rich.table import Table
+
+    from rich.text import Text
 
     styles = {"changed": "yellow", "removed": "red", "added": "green"}
     for line in _headline(result):
@@ -643,19 +724,20 @@ def render_rich(result: DiffResult, console: Any) -> None:
         table.add_column("HTTP", overflow="fold")
         for r in shown:
             style = styles.get(r.status, "")
+            # Text cells: a value's `[...]` is not markup and `:100:` is not an emoji.
             if not r.changes:
-                table.add_row(_MARKS[r.status], r.route, r.note or r.status, "", "", style=style)
+                table.add_row(Text(_MARKS[r.status]), Text(r.route), Text(r.note or r.status), "", "", style=style)
             for i, c in enumerate(r.changes):
                 table.add_row(
-                    _MARKS[r.status] if i == 0 else "",
-                    r.route if i == 0 else "",
-                    f"{c.area}.{c.field}",
-                    _value(c.rest),
-                    _value(c.http),
+                    Text(_MARKS[r.status] if i == 0 else ""),
+                    Text(r.route if i == 0 else ""),
+                    Text(f"{c.area}.{c.field}"),
+                    Text(_value(c.rest)),
+                    Text(_value(c.http)),
                     style=style,
                 )
         console.print(table)
-    console.print(f"CORS: {result.cors.status}", highlight=False, markup=False)
+    console.print(f"CORS: {result.cors.status}" + (f"  ({result.cors.note})" if result.cors.note else ""), highlight=False, markup=False)
     for c in result.cors.changes:
         console.print(f"    {c.field}: {_value(c.rest)} -> {_value(c.http)}", highlight=False, markup=False)
 
@@ -688,7 +770,7 @@ def render_markdown(result: DiffResult) -> str:
         if rows:
             out += ["", f"## {title}", ""]
             out += [f"- `{r.route}`" + (f": {r.note}" if r.note else "") for r in rows]
-    out += ["", "## CORS", "", f"Status: {result.cors.status}"]
+    out += ["", "## CORS", "", f"Status: {result.cors.status}" + (f" ({result.cors.note})" if result.cors.note else "")]
     if result.cors.changes:
         out += ["", "| Field | REST | HTTP |", "|---|---|---|"]
         out += [f"| {c.field} | {_md(c.rest)} | {_md(c.http)} |" for c in result.cors.changes]

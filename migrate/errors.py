@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # findings at or above the threshold, a failed gate, a rollback performed
     USAGE = 2  # bad flag, bad or unreadable input
     AWS = 3  # credentials, access, not found, throttled after retries
+    INTERNAL = 70  # a bug (EX_SOFTWARE): the message asks for a --debug run and a report
     INTERRUPTED = 130
 
 
@@ -49,6 +50,14 @@ class InputError(UserError):
                     where += f":{column}"
             where += ": "
         super().__init__(where + message)
+
+
+class NotAnApiError(InputError):
+    """A file that reads fine but holds no API definition (a docker-compose.yml, a package.json).
+
+    Named explicitly it is an input error like any other; found while walking a directory it is
+    skipped with a note, since folders of API definitions also hold other YAML and JSON files.
+    """
 
 
 class UsageError(UserError):

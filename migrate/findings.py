@@ -169,6 +169,7 @@ class CheckReport:
 
     apis: list[ApiResult]
     errors: list[tuple[str, str]] = field(default_factory=list)  # (input, one-line load error)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file found in a directory, why it is no API)
     command: str = "check"  # the command whose findings these are: "check" or "convert"
 
     def findings(self) -> list[Finding]:
@@ -194,6 +195,7 @@ class CheckReport:
         return {
             "apis": len(self.apis),
             "errors": len(self.errors),
+            "skipped": len(self.skipped),
             "verdicts": verdicts,
             "findings": severities,
             "ignored": sum(len(a.ignored) for a in self.apis),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from apigw_migrate import pointer as jp
-from apigw_migrate.errors import InputError, UsageError, UserError
+from apigw_migrate.errors import InputError, NotAnApiError, UsageError, UserError
 from apigw_migrate.openapi import scheme_table
 from apigw_migrate.positions import DuplicateKey, JsonLocator, Position, PositionIndex, json_positions
 
@@ -135,20 +135,23 @@ def read_text(path: str | Path, max_bytes: int | None = None) -> str:
     """The file's text, refusing what is not a readable UTF-8 file under the size cap."""
     p = Path(path)
     limit = max_bytes if max_bytes is not None else max_bytes_default()
-    if not p.exists():
-        raise InputError("no such file", str(path))
-    if p.is_dir():
-        raise InputError("is a directory, not a file", str(path))
-    size = p.stat().st_size
-    if size > limit:
-        raise InputError(
-            f"file is {size:,} bytes, over the {limit:,}-byte cap (raise it with --max-bytes or APIGW_MIGRATE_MAX_BYTES)",
-            str(path),
-        )
+    # Every OS error (a name too long, a loop of links, no permission) is the user's input problem.
     try:
+        if not p.exists():
+            raise InputError("no such file", str(path))
+        if p.is_dir():
+            raise InputError("is a directory, not a file", str(path))
+        size = p.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is {size:,} bytes, over the {limit:,}-byte cap (raise it with --max-bytes or APIGW_MIGRATE_MAX_BYTES)",
+                str(path),
+            )
         raw = p.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", str(path)) from None
+    except ValueError:  # a NUL character in the path
+        raise InputError("cannot read: the path holds a NUL character", repr(str(path))) from None
     for bom, encoding in _OTHER_BOMS:
         if raw.startswith(bom):
             raise InputError(f"the file is {encoding} text; save it as UTF-8", str(path))
@@ -304,12 +307,13 @@ def _parse_yaml(text: str, path: str) -> Parsed:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        problem = e.problem or e.context or "invalid YAML"
+        # One line: PyYAML's problems may quote the input over several.
+        problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
         if mark is not None:
             raise InputError(f"not valid YAML or JSON: {problem}", path, mark.line + 1, mark.column + 1) from None
         raise InputError(f"not valid YAML or JSON: {problem}", path) from None
     except yaml.YAMLError as e:
-        raise InputError(f"not valid YAML or JSON: {e}", path) from None
+        raise InputError(f"not valid YAML or JSON: {' '.join(str(e).split())}", path) from None
     if node is None:
         raise InputError("file is empty", path)
     _check_alias_expansion(node, path)
@@ -324,6 +328,22 @@ def _check_nesting(loader_cls: Any, text: str, path: str) -> None:
     libyaml's composer recurses in C: a few kilobytes of ``[[[[…`` crash the interpreter instead
     of raising. Reading the event stream is iterative and costs a tenth of composing.
     """
+    import yaml
+
+    try:
+        _check_event_depth(loader_cls, text, path)
+    except yaml.YAMLError:
+        if loader_cls is yaml.SafeLoader:
+            raise
+        # libyaml's scanner reads ahead and has a nesting cap of its own, so it may refuse deep input
+        # before this walk reaches MAX_DEPTH. The pure-Python parser does not read ahead that far: on
+        # this (rare, failing) path it tells a too-deep document from a malformed one, whatever
+        # libyaml's message says.
+        _check_event_depth(yaml.SafeLoader, text, path)
+        raise
+
+
+def _check_event_depth(loader_cls: Any, text: str, path: str) -> None:
     import yaml
 
     opens = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
@@ -342,13 +362,6 @@ def _check_nesting(loader_cls: Any, text: str, path: str) -> None:
                     )
             elif isinstance(event, closes):
                 depth -= 1
-    except yaml.scanner.ScannerError as e:
-        # libyaml 0.2.6+ scans flow collections ahead and stops at its own limit (1,000 levels) before
-        # the events reach the count above: the pure-Python scanner, stopped at MAX_DEPTH, names the place.
-        if "nesting depth" not in str(e) or loader_cls is yaml.SafeLoader:
-            raise
-        _check_nesting(yaml.SafeLoader, text, path)
-        raise
     finally:
         loader.dispose()
 
@@ -539,7 +552,7 @@ def source_from_document(
 ) -> Source:
     positions = positions or PositionIndex({})
     if not isinstance(document, dict):
-        raise InputError("expected a mapping at the top level (an OpenAPI document, a template or a bundle)", path)
+        raise NotAnApiError("expected a mapping at the top level (an OpenAPI document, a template or a bundle)", path)
     if document.get("apiVersion") is not None and document.get("kind") is not None:
         if api:
             raise UsageError("--api picks an API inside a template; this file is a bundle")
@@ -614,7 +627,11 @@ def detect_spec(api_doc: dict, fail: Any, positions: PositionIndex, base_pointer
             return "swagger2"
         pos = positions.exact(jp.join(base_pointer, "swagger"))
         raise InputError(f"unknown Swagger version {version!r} (expected 2.0)", path, *(pos or ()))
-    raise fail("not an OpenAPI document: no 'openapi' or 'swagger' version (nor a template or an apigw-migrate bundle)")
+    message = "not an OpenAPI document: no 'openapi' or 'swagger' version (nor a template or an apigw-migrate bundle)"
+    if not base_pointer:
+        # The whole file is neither: not an API definition at all (a template's or bundle's body is a broken one).
+        raise NotAnApiError(message, path)
+    raise fail(message)
 
 
 _HTTP_ONLY_ROOT = ("x-amazon-apigateway-importexport-version", "x-amazon-apigateway-cors")
@@ -672,16 +689,9 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
         isinstance(r, dict) and str(r.get("Type", "")).startswith("AWS::Serverless::") for r in resources.values()
     ) else "cloudformation"
 
-    rest = {name: r for name, r in resources.items() if isinstance(r, dict) and r.get("Type") in REST_TEMPLATE_TYPES}
-    http = sorted(name for name, r in resources.items() if isinstance(r, dict) and r.get("Type") in HTTP_TEMPLATE_TYPES)
+    rest = {name: r for name, r in resources.items() if resource_type(r) in REST_TEMPLATE_TYPES}
     if not rest:
-        if http:
-            raise InputError(
-                f"no REST API in this template; {', '.join(http)} already "
-                + ("is an HTTP API" if len(http) == 1 else "are HTTP APIs"),
-                path,
-            )
-        raise InputError("no REST API in this template (no AWS::Serverless::Api or AWS::ApiGateway::RestApi)", path)
+        return _http_template_source(document, path, positions, api, kind)
     if api is None:
         if len(rest) > 1:
             raise UsageError(
@@ -744,6 +754,56 @@ def _source_from_template(document: dict, path: str, positions: PositionIndex, a
     )
 
 
+def _http_template_source(document: dict, path: str, positions: PositionIndex, api: str | None, kind: str) -> Source:
+    """A template holding HTTP APIs only: one of them as an HTTP-flavored Source, so that check says
+    what it says of an HTTP OpenAPI file (AGW002) and convert refuses it the same way."""
+    http = template_http_apis(document)
+    if not http:
+        raise NotAnApiError(
+            "no API in this template (no AWS::Serverless::Api, AWS::ApiGateway::RestApi or HTTP API)", path
+        )
+    if api is None:
+        if len(http) > 1:
+            raise UsageError(f"{path}: the template holds {len(http)} HTTP APIs; pick one with --api: {', '.join(http)}")
+        api = http[0]
+    elif api not in http:
+        raise UsageError(f"{path}: no API named {api!r}; the template holds the HTTP APIs {', '.join(http)}")
+    resource = document["Resources"][api]
+    props = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
+    props_ptr = jp.join("/Resources", api, "Properties")
+    body_key = "DefinitionBody" if resource["Type"] == "AWS::Serverless::HttpApi" else "Body"
+    body = props.get(body_key)
+    if isinstance(body, dict) and ("openapi" in body or "swagger" in body):
+        src = source_from_openapi(
+            body, path, positions, base_pointer=jp.join(props_ptr, body_key), kind=kind, document=document,
+            api_name=api, template_resource=props, template_pointer=props_ptr,
+        )
+    else:
+        # Routes built from the functions' events or kept in S3: there is nothing to read, but the
+        # resource type alone says what the API is.
+        src = Source(
+            path=path, kind=kind, document=document, api={"openapi": "3.0.1", "paths": {}},
+            base_pointer=jp.join("/Resources", api), positions=positions, api_name=api,
+            template_resource=props, template_pointer=props_ptr,
+        )
+    src.flavor = "http"
+    return src
+
+
+def resource_type(resource: Any) -> str | None:
+    """A template resource's `Type`, when it is a plain string (a hostile template may hold anything there)."""
+    kind = resource.get("Type") if isinstance(resource, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+def template_http_apis(document: Any) -> list[str]:
+    """Logical ids of the HTTP APIs of a template, sorted."""
+    resources = document.get("Resources") if isinstance(document, dict) else None
+    if not isinstance(resources, dict):
+        return []
+    return sorted(name for name, r in resources.items() if resource_type(r) in HTTP_TEMPLATE_TYPES)
+
+
 def _load_definition_file(target: Path, kind: str, api: str, props: dict, props_ptr: str) -> Source:
     """The OpenAPI file a template API names by a local path, reported as that template API."""
     inner = load(target)
@@ -774,6 +834,8 @@ def load_all(path: str | Path, max_bytes: int | None = None, given: "Given | Non
     parsed = parse(text, path_s)
     defaults = _evaluate(parsed, given)
     names = template_rest_apis(parsed.document)
+    if not names and template_http_apis(parsed.document) and "openapi" not in parsed.document and "swagger" not in parsed.document:
+        names = template_http_apis(parsed.document)
     sources: list[Source] = []
     errors: list[UserError] = []
     if len(names) < 2:
@@ -795,7 +857,7 @@ def template_rest_apis(document: Any) -> list[str]:
     if "openapi" in document or "swagger" in document:
         return []
     return sorted(
-        name for name, r in document["Resources"].items() if isinstance(r, dict) and r.get("Type") in REST_TEMPLATE_TYPES
+        name for name, r in document["Resources"].items() if resource_type(r) in REST_TEMPLATE_TYPES
     )
 
 
@@ -811,13 +873,22 @@ INPUT_SUFFIXES = (".json", ".yaml", ".yml") + TERRAFORM_SUFFIXES
 
 
 def expand_inputs(paths: list[str]) -> list[str]:
-    files: list[str] = []
+    return [p for p, _ in expand_input_origins(paths)]
+
+
+def expand_input_origins(paths: list[str]) -> list[tuple[str, bool]]:
+    """(file, found in a directory) for each input: a directory contributes its JSON, YAML and
+    template files, sorted; a file found there that is not an API definition may be skipped."""
+    files: list[tuple[str, bool]] = []
     for p in paths:
         if os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*") if f.is_file() and f.name.endswith(INPUT_SUFFIXES))
+            try:
+                found = sorted(str(f) for f in Path(p).rglob("*") if f.name.endswith(INPUT_SUFFIXES) and f.is_file())
+            except OSError as e:
+                raise InputError(f"cannot read the directory: {e.strerror or e}", p) from None
             if not found:
                 raise InputError("directory holds no .json, .yaml, .yml or .tpl file", p)
-            files.extend(found)
+            files.extend((f, True) for f in found)
         else:
-            files.append(p)
+            files.append((p, False))
     return files

@@ -1,8 +1,10 @@
 """CheckReport → text, json, sarif, markdown.
 
-- text: for a terminal a rich table per severity, then each API's verdict and a one-line
-  summary; plain lines (``file:line:col: ID [severity] message``) when the output is not a
-  terminal or NO_COLOR is set, so logs and pipes stay greppable.
+- text: for a terminal a rich table per severity (per API when there are several), then each
+  API's verdict and a one-line summary; plain lines (``file:line:col: ID [severity] message``) when
+  the output is not a terminal, or when the table would not fit its width without breaking a rule id
+  or a location, so logs and pipes stay greppable. `show` (text and markdown) is the lowest severity
+  listed; the summary still counts every finding.
 - json: the stable schema documented in docs/check-output.md (`schemaVersion` 1).
 - sarif: SARIF 2.1.0 for GitHub code scanning; each rule carries its full documentation.
 - markdown: a PR comment or migration ticket.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,15 +42,47 @@ VERDICT_TEXT = {
 }
 
 
-def render(report: CheckReport, fmt: str, tty: bool = False, color: bool = True, width: int | None = None) -> str:
-    """`tty`: the text goes to a terminal (a table); `color`: False under NO_COLOR."""
+# The table's narrowest readable columns for routes, message and alternative, and what its borders
+# and padding take (five columns: six rules and two spaces each).
+TABLE_TEXT_MIN = 14
+TABLE_FRAME = 16
+
+
+def render(
+    report: CheckReport, fmt: str, tty: bool = False, color: bool = True, width: int | None = None, show: str = "info"
+) -> str:
+    """`tty`: the text goes to a terminal (a table when it fits); `color`: False under NO_COLOR;
+    `width`: the terminal's columns (default: what the terminal or COLUMNS says);
+    `show`: the lowest severity listed in text and markdown."""
     if fmt == "json":
         return render_json(report)
     if fmt == "sarif":
         return render_sarif(report)
     if fmt == "markdown":
-        return render_markdown(report)
-    return render_rich(report, width, color) if tty else render_plain(report)
+        return render_markdown(report, show)
+    if not tty:
+        return render_plain(report, show)
+    width = width or shutil.get_terminal_size().columns
+    return render_rich(report, width, color, show) if table_fits(report, width) else render_plain(report, show)
+
+
+def listed_findings(findings: list[Finding], show: str) -> list[Finding]:
+    """The findings at or above the `show` severity, most severe first."""
+    limit = Severity.parse(show).rank
+    return [f for sev in SEVERITY_ORDER if sev.rank >= limit for f in findings if f.severity is sev]
+
+
+def _hidden_line(report: CheckReport, show: str) -> list[str]:
+    hidden = sum(1 for f in report.findings() if f.severity.rank < Severity.parse(show).rank)
+    return [f"{hidden} finding{'s' if hidden != 1 else ''} below {show} not shown (--show)"] if hidden else []
+
+
+def table_fits(report: CheckReport, width: int) -> bool:
+    """Whether the table keeps every rule id and location on one line at this width."""
+    findings = report.findings()
+    rule_w = max((len(f.rule) for f in findings), default=0)
+    where_w = max((len(short_location(f)) for f in findings), default=0)
+    return rule_w + where_w + 3 * TABLE_TEXT_MIN + TABLE_FRAME <= width
 
 
 def location(f: Finding) -> str:
@@ -76,6 +111,8 @@ def summary_line(report: CheckReport) -> str:
         line += f", {s['ignored']} ignored"
     if s["errors"]:
         line += f"; {s['errors']} input{'s' if s['errors'] != 1 else ''} could not be read"
+    if s["skipped"]:
+        line += f"; {s['skipped']} file{'s' if s['skipped'] != 1 else ''} skipped (not an API definition)"
     return line
 
 
@@ -95,42 +132,79 @@ def _verdict_lines(report: CheckReport) -> list[str]:
     return lines
 
 
-def render_plain(report: CheckReport) -> str:
+def _groups(report: CheckReport) -> list[tuple[str | None, list[Finding]]]:
+    """Findings per API under its name when there are several APIs (a template's, a folder's), else one group."""
+    if len(report.apis) < 2:
+        return [(None, report.findings())]
+    return [(a.api, a.findings) for a in report.apis]
+
+
+def _group_title(title: str, findings: list[Finding]) -> str:
+    return f"{title}: {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+
+
+def render_plain(report: CheckReport, show: str = "info") -> str:
     lines = []
-    for sev in SEVERITY_ORDER:
-        for f in (f for f in report.findings() if f.severity is sev):
-            lines.append(f"{location(f)}: {f.rule} [{sev.value}] {f.message}")
+    for title, findings in _groups(report):
+        listed = listed_findings(findings, show)
+        if title is not None:
+            lines.append(_group_title(title, findings))
+        for f in listed:
+            lines.append(f"{location(f)}: {f.rule} [{f.severity.value}] {f.message}")
             lines.append(f"    routes: {routes_text(f)}")
             if f.alternative:
                 lines.append(f"    instead: {f.alternative}")
-    if lines:
+        if title is not None:
+            lines.append("")
+    if lines and lines[-1]:
         lines.append("")
     lines += _verdict_lines(report)
+    lines += _hidden_line(report, show)
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
 
-def render_rich(report: CheckReport, width: int | None = None, color: bool = True) -> str:
+def render_rich(report: CheckReport, width: int = 100, color: bool = True, show: str = "info") -> str:
     import io
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
+    # Width and height are both given, so rich asks neither the terminal nor TERM (it assumes 80
+    # columns for TERM=dumb), and the colour choice is ours (NO_COLOR), not the environment's.
     console = Console(
-        file=io.StringIO(), width=width, force_terminal=True, no_color=not color, color_system="standard" if color else None
+        file=io.StringIO(),
+        width=width,
+        height=25,
+        force_terminal=True,
+        no_color=not color,
+        color_system="standard" if color else None,
+        _environ={},
+        emoji=False,
     )
     styles = {Severity.BLOCKER: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    for sev in SEVERITY_ORDER:
-        rows = [f for f in report.findings() if f.severity is sev]
-        if not rows:
-            continue
-        table = Table(title=f"{sev.value}s ({len(rows)})", title_style=styles[sev], expand=True)
-        for col, ratio in (("rule", 1), ("location", 3), ("routes", 3), ("message", 6), ("alternative", 5)):
-            table.add_column(col, ratio=ratio, overflow="fold")
-        for f in rows:
-            table.add_row(f"[{styles[sev]}]{f.rule}[/]", short_location(f), routes_text(f), f.message, f.alternative)
-        console.print(table)
-    for line in _verdict_lines(report):
+    for title, findings in _groups(report):
+        if title is not None:
+            console.print(_group_title(title, findings), style="bold", markup=False, highlight=False)
+        listed = listed_findings(findings, show)
+        for sev in SEVERITY_ORDER:
+            rows = [f for f in listed if f.severity is sev]
+            if not rows:
+                continue
+            table = Table(title=f"{sev.value}s ({len(rows)})", title_style=styles[sev], expand=True)
+            # Rule ids and locations never wrap: table_fits() chose the table only when they fit.
+            table.add_column("rule", no_wrap=True, min_width=max(len(f.rule) for f in rows))
+            table.add_column("location", no_wrap=True, min_width=max(len(short_location(f)) for f in rows))
+            for col, ratio in (("routes", 3), ("message", 6), ("alternative", 5)):
+                table.add_column(col, ratio=ratio, overflow="fold", min_width=TABLE_TEXT_MIN - 2)
+            for f in rows:
+                # Text cells: a message's `[...]` is not markup, a location's `:100:` is not an emoji.
+                table.add_row(
+                    Text(f.rule, style=styles[sev]), *(Text(t) for t in (short_location(f), routes_text(f), f.message, f.alternative))
+                )
+            console.print(table)
+    for line in _verdict_lines(report) + _hidden_line(report, show):
         console.print(line, markup=False, highlight=False)
     console.print(summary_line(report), style="bold", markup=False, highlight=False)
     return console.file.getvalue()
@@ -167,6 +241,7 @@ def render_json(report: CheckReport) -> str:
         "tool": {"name": "apigw-migrate", "version": __version__},
         "apis": [_api_dict(a) for a in report.apis],
         "errors": [{"file": path, "message": message} for path, message in report.errors],
+        "skipped": [{"file": path, "reason": reason} for path, reason in report.skipped],
         "summary": report.summary(),
     }
     # One member or item per line, without indentation: the C encoder only runs without `indent`, and a
@@ -267,8 +342,10 @@ def render_sarif(report: CheckReport) -> str:
             {
                 "executionSuccessful": not report.errors,
                 "toolExecutionNotifications": [
-                    {"level": "error", "message": {"text": f"{path}: {message}"}} for path, message in report.errors
-                ],
+                    {"level": "error", "message": {"text": message if message.startswith(path) else f"{path}: {message}"}}
+                    for path, message in report.errors
+                ]
+                + [{"level": "note", "message": {"text": f"{path}: skipped: {reason}"}} for path, reason in report.skipped],
             }
         ],
     }
@@ -282,7 +359,7 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: CheckReport) -> str:
+def render_markdown(report: CheckReport, show: str = "info") -> str:
     lines = [f"## apigw-migrate {report.command}", "", summary_line(report), ""]
     icons = {Severity.BLOCKER: "⛔", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
     budget = MARKDOWN_BUDGET
@@ -294,7 +371,7 @@ def render_markdown(report: CheckReport) -> str:
         lines.append("")
         if a.findings:
             lines += ["| | Rule | Location | Routes | Finding | Instead |", "|---|---|---|---|---|---|"]
-            rows = [f for sev in SEVERITY_ORDER for f in a.findings if f.severity is sev]
+            rows = listed_findings(a.findings, show)
             for shown, f in enumerate(rows):
                 row = (
                     f"| {icons[f.severity]} | [{f.rule}]({RULE_DOCS_URL.format(id=f.rule)}) | `{short_location(f)}` | "
@@ -321,6 +398,13 @@ def render_markdown(report: CheckReport) -> str:
         lines += ["### Inputs that could not be read", ""]
         lines += [f"- `{path}`: {_md_cell(message)}" for path, message in report.errors]
         lines.append("")
+    if report.skipped:
+        lines += ["### Files skipped (not an API definition)", ""]
+        lines += [f"- `{path}`: {_md_cell(reason)}" for path, reason in report.skipped]
+        lines.append("")
+    hidden = _hidden_line(report, show)
+    if hidden:
+        lines += hidden + [""]
     if len(report.apis) > 1:
         s = report.summary()
         lines += ["### Estate", "", "| Verdict | APIs |", "|---|---|"]

@@ -68,9 +68,49 @@ def test_invalid_credentials(ctx):
     assert "AWS rejected the credentials (UnrecognizedClientException)" in str(error)
 
 
-def test_throttling_after_retries(ctx):
-    error = fail_first_call(ctx, "TooManyRequestsException", "Too Many Requests", 429)
-    assert "kept throttling get_rest_api" in str(error) and "APIGW_MIGRATE_MAX_ATTEMPTS" in str(error)
+class _Throttling:
+    """An API Gateway endpoint on 127.0.0.1 that answers every call with 429 and counts the calls."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        owner = self
+        self.calls = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server interface
+                owner.calls += 1
+                body = b'{"message": "Too Many Requests"}'
+                self.send_response(429)
+                self.send_header("x-amzn-ErrorType", "TooManyRequestsException")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_throttling_after_retries(monkeypatch):
+    # A real throttling endpoint, so botocore's retry handler runs: a Stubber answer skips it.
+    endpoint = _Throttling()
+    try:
+        monkeypatch.setenv("APIGW_MIGRATE_MAX_ATTEMPTS", "3")
+        ctx = aws_mod.connect(region=REGION, endpoint_url=endpoint.url)
+        with pytest.raises(AwsError) as e:
+            export_bundle(ctx, API_ID, "prod")
+    finally:
+        endpoint.server.shutdown()
+        endpoint.server.server_close()
+    assert endpoint.calls == 3  # the first call and two retries
+    assert e.value.exit_code == ExitCode.AWS and "\n" not in str(e.value)
+    assert "kept throttling get_rest_api" in str(e.value) and "APIGW_MIGRATE_MAX_ATTEMPTS" in str(e.value)
 
 
 def test_not_found_names_the_rest_api(ctx):

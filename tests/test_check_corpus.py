@@ -10,7 +10,7 @@ pytestmark = pytest.mark.corpus
 
 # file → load-error fragment (exit 2), or (rule ids, verdict)
 EXPECTED: dict[str, str | tuple[set[str], str]] = {
-    "CodeGenieApp__serverless-express__example__simple-proxy-api.yaml": ({"AGW001", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
+    "CodeGenieApp__serverless-express__example__simple-proxy-api.yaml": ({"AGW110", "AGW001", "AGW313", "AGW501", "AGW503", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws-samples__aws-modern-application-workshop__module-4__api__api-swagger.json": "not valid JSON",
     # Schema refs that lead to a file outside the corpus (one malformed): AGW003, the schemas left out.
     "aws-samples__aws-serverless-ecommerce-platform__delivery-pricing__resources__openapi.yaml": (
@@ -22,33 +22,33 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
     "aws-samples__serverless-samples__apigw-private-custom-domain-name__iac__swagger.yaml": ({"AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws-samples__serverless-samples__fargate-private-api__javascript-private-nlb-ecs-sam__swagger.yaml": (
         # AGW505: its CORS mock writes Access-Control-Allow-Headers as several quoted strings.
-        {"AGW001", "AGW203", "AGW208", "AGW311", "AGW402", "AGW404", "AGW405", "AGW501", "AGW503", "AGW505", "AGW701", "AGW702",
+        {"AGW110", "AGW001", "AGW203", "AGW208", "AGW311", "AGW402", "AGW404", "AGW405", "AGW501", "AGW503", "AGW505", "AGW701", "AGW702",
          "AGW703", "AGW821"},
         "partial",
     ),
     "aws-samples__serverless-samples__queue-based-ingestion__python-sam__api.yaml": ({"AGW002"}, "ready"),
     "aws-samples__serverless-samples__serverless-rest-api__python-rest-sam__src__api__swagger.yaml": (
-        {"AGW001", "AGW203", "AGW208", "AGW313", "AGW701", "AGW702", "AGW703", "AGW821", "AGW831"},
+        {"AGW110", "AGW001", "AGW203", "AGW208", "AGW313", "AGW701", "AGW702", "AGW703", "AGW821", "AGW831"},
         "ready-with-changes",
     ),
     "aws-samples__sessions-with-aws-sam__http-api-direct-integration__api.yaml": ({"AGW002"}, "ready"),
-    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": "already is an HTTP API",
+    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
     "aws__aws-sam-cli__tests__integration__testdata__start_api__swagger-rest-api-template.yaml": (
         {"AGW001", "AGW101", "AGW107", "AGW313", "AGW821", "AGW831"},
         "ready-with-changes",
     ),
     "aws__serverless-application-model__examples__2016-10-31__api_resource_policy__template.yaml": "no inline OpenAPI definition",
-    "aws__serverless-application-model__examples__2016-10-31__api_swagger_cors__swagger.yaml": ({"AGW001", "AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
+    "aws__serverless-application-model__examples__2016-10-31__api_swagger_cors__swagger.yaml": ({"AGW110", "AGW001", "AGW313", "AGW821", "AGW831"}, "ready-with-changes"),
     "aws__serverless-application-model__examples__2016-10-31__inline_swagger__template.yaml": "duplicate key 'swagger'",
     # Both REST APIs are checked one by one; neither has an inline definition: one error line each.
     "aws__serverless-application-model__examples__2016-10-31__usage_plan__template.yaml": [
         "REST API MyApiOne has no inline OpenAPI definition",
         "REST API MyApiTwo has no inline OpenAPI definition",
     ],
-    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": "already is an HTTP API",
-    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": "already is an HTTP API",
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": "already is an HTTP API",
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": "already is an HTTP API",
+    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": ({"AGW002"}, "ready"),  # HTTP APIs only: said as for an HTTP OpenAPI file
     "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__REST__rest-with-auth.yaml": (
         {"AGW101", "AGW208", "AGW209", "AGW313", "AGW821"},
         "ready-with-changes",
@@ -58,7 +58,7 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
         "stay-on-rest",
     ),
     "awsdocs__amazon-api-gateway-developer-guide__doc_source__api-gateway-request-validation-sample-api-swagger.md__block1.json": (
-        {"AGW001", "AGW201", "AGW304", "AGW406", "AGW701", "AGW703", "AGW821"},
+        {"AGW110", "AGW001", "AGW201", "AGW304", "AGW406", "AGW701", "AGW703", "AGW821"},
         "stay-on-rest",
     ),
     "balabalabear-vault__infra__definitions__api_definition.tpl": ({"AGW821"}, "ready"),
@@ -66,7 +66,7 @@ EXPECTED: dict[str, str | tuple[set[str], str]] = {
     "nationalarchives__tdr-terraform-environments__templates__api_gateway__backend_checks.json.tpl": (
         {"AGW003", "AGW004", "AGW203", "AGW302", "AGW821", "AGW831"}, "stay-on-rest"),
     "nationalarchives__tdr-terraform-environments__templates__api_gateway__draft_metadata.json.tpl": (
-        {"AGW001", "AGW203", "AGW302", "AGW404", "AGW821", "AGW831"},
+        {"AGW110", "AGW001", "AGW203", "AGW302", "AGW404", "AGW821", "AGW831"},
         "stay-on-rest",
     ),
 }

@@ -31,7 +31,7 @@ EXPECTED = {
     ),
     ("inventory.swagger2.json", None): ({"AGW001", "AGW304", "AGW305", "AGW404", "AGW703", "AGW821"}, "partial"),
     ("orders.swagger2.yaml", None): (
-        {"AGW001", "AGW201", "AGW204", "AGW205", "AGW302", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821", "AGW831"},
+        {"AGW001", "AGW110", "AGW201", "AGW204", "AGW205", "AGW302", "AGW313", "AGW501", "AGW503", "AGW701", "AGW703", "AGW821", "AGW831"},
         "partial",
     ),
     ("payments.oas30.yaml", None): (

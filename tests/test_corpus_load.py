@@ -30,8 +30,7 @@ EXPECTED: dict[str, tuple] = {
     "aws-samples__serverless-samples__serverless-rest-api__python-rest-sam__src__api__swagger.yaml": (
         "ok", "swagger2", "swagger2", "rest", 13),
     "aws-samples__sessions-with-aws-sam__http-api-direct-integration__api.yaml": ("ok", "oas3", "oas3", "http", 3),
-    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": (
-        "error", "no REST API in this template; HTTPAPIGateway already is an HTTP API", None),
+    "aws__aws-sam-cli__tests__integration__testdata__start_api__cfn-http-api-with-swagger-body.yaml": ("ok", "cloudformation", "oas3", "http", 1),
     "aws__aws-sam-cli__tests__integration__testdata__start_api__swagger-rest-api-template.yaml": (
         "ok", "sam", "swagger2", "rest", 6),
     "aws__serverless-application-model__examples__2016-10-31__api_resource_policy__template.yaml": (
@@ -42,14 +41,10 @@ EXPECTED: dict[str, tuple] = {
         "error", "duplicate key 'swagger'", 23),
     "aws__serverless-application-model__examples__2016-10-31__usage_plan__template.yaml": (
         "error", "the template holds 2 REST APIs; pick one with --api: MyApiOne, MyApiTwo", None),
-    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": (
-        "error", "no REST API in this template; MyApi already is an HTTP API", None),
-    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": (
-        "error", "no REST API in this template; MyApi already is an HTTP API", None),
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": (
-        "error", "no REST API in this template; HTTPApi already is an HTTP API", None),
-    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": (
-        "error", "no REST API in this template; MyAPI already is an HTTP API", None),
+    "aws__serverless-application-model__tests__translator__input__http_api_existing_openapi.yaml": ("ok", "sam", "oas3", "http", 4),
+    "aws__serverless-application-model__tests__translator__input__http_api_with_cors.yaml": ("ok", "sam", "oas3", "http", 1),
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-api-parameter-mapping.yaml": ("ok", "cloudformation", "oas3", "http", 0),
+    "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__HTTP__http-with-jwt-auth.yaml": ("ok", "cloudformation", "oas3", "http", 0),
     # No Body: assembled from its AWS::ApiGateway::Method/Authorizer resources.
     "awsdocs__amazon-api-gateway-developer-guide__cloudformation-templates__REST__rest-with-auth.yaml": (
         "ok", "cloudformation", "oas3", "rest", 1),

@@ -362,3 +362,55 @@ def test_missing_and_unreadable_inputs_exit_2(cli, tmp_path):
 def test_unknown_format_exits_2(cli):
     result = cli("diff", str(REST), str(HTTP), "--format", "xml")
     assert result.code == 2 and "'xml' is not one of 'text', 'json', 'markdown'" in result.stderr
+
+
+def _preflight(origin: str, max_age: int) -> dict:
+    return {
+        "responses": {"200": {"description": "ok"}},
+        "x-amazon-apigateway-integration": {"type": "mock", "responses": {"default": {"statusCode": "200", "responseParameters": {
+            "method.response.header.Access-Control-Allow-Origin": f"'{origin}'",
+            "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+            "method.response.header.Access-Control-Max-Age": f"'{max_age}'"}}}},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("ages", [(600, 300), (300, 600)])
+def test_cors_merged_from_paths_that_differed_is_a_change_path_by_path(cli, tmp_path, ages):
+    from apigw_migrate.load import load
+    from apigw_migrate.transforms import ConvertOptions, convert
+
+    lam = {"type": "aws_proxy", "httpMethod": "POST", "uri": f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{FN}f/invocations"}
+    rest = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/a": {"get": {"responses": {}, "x-amazon-apigateway-integration": lam}, "options": _preflight("https://a.example.com", ages[0])},
+            "/b": {"get": {"responses": {}, "x-amazon-apigateway-integration": lam}, "options": _preflight("https://b.example.com", ages[1])},
+        },
+    }
+    rest_path = write(tmp_path, rest, "rest.json")
+    http = convert(load(rest_path), ConvertOptions()).document
+    assert http["x-amazon-apigateway-cors"]["maxAge"] == 600  # the largest
+    report = run_json(cli, rest_path, write(tmp_path, http))
+    cors = report["api"]["cors"]
+    assert cors["status"] == "changed"
+    assert {c["field"]: (c["rest"], c["http"]) for c in cors["changes"]} == {
+        "allowOrigins": ({"/a": ["https://a.example.com"], "/b": ["https://b.example.com"]}, ["https://a.example.com", "https://b.example.com"]),
+        "maxAge": ({"/a": ages[0], "/b": ages[1]}, 600),
+    }
+    assert cors["rest"]["maxAge"] == 600 and "2 paths" in cors["note"]
+    text = cli("diff", rest_path, write(tmp_path, http)).stdout
+    assert "CORS: changed  (the REST API answered the preflights of 2 paths with different allowOrigins, maxAge;" in text
+    assert "CORS: unchanged" not in text
+
+
+def test_cors_set_alike_on_every_path_stays_unchanged(cli, tmp_path):
+    from apigw_migrate.load import load
+    from apigw_migrate.transforms import convert
+
+    rest = {"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+            "paths": {p: {"options": _preflight("https://a.example.com", 300)} for p in ("/a", "/b")}}  # fmt: skip
+    rest["paths"]["/a"]["get"] = {"responses": {}, "x-amazon-apigateway-integration": {"type": "http_proxy", "httpMethod": "GET", "uri": "https://x.example.com"}}
+    rest_path = write(tmp_path, rest, "rest.json")
+    cors = run_json(cli, rest_path, write(tmp_path, convert(load(rest_path)).document))["api"]["cors"]
+    assert cors["status"] == "unchanged" and cors["note"] is None and cors["changes"] == []

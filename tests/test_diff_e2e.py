@@ -4,6 +4,7 @@ what convert blocked (or a CORS preflight now answered by the CORS configuration
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -24,12 +25,20 @@ def test_removed_routes_are_the_blocked_ones(cli, tmp_path, name, api):
     run = cli(*args)
     assert run.code == 0, run
     report = json.loads(run.stdout)
-    removed = {r["route"] for r in report["routes"] if r["status"] == "removed" and r["note"] is None}
-    assert removed == set(result.blocked_routes)
+    preflight = "preflight answered by the API-level CORS configuration"
+    removed = {r["route"]: r["note"] for r in report["routes"] if r["status"] == "removed" and r["note"] != preflight}
+    assert set(removed) == set(result.blocked_routes)
+    # each blocked route says why, with the rule ids convert blocked it for
+    for route, note in removed.items():
+        assert note and note.startswith("cannot move to an HTTP API: "), (route, note)
+        assert {f.rule for f in result.blocked_reasons[route]} <= set(re.findall(r"AGW\d{3}", note)), (route, note)
     assert [r["route"] for r in report["routes"] if r["status"] == "added"] == []
     for r in report["routes"]:
-        if r["note"]:
+        if r["note"] == preflight:
             assert r["route"].startswith("OPTIONS ") and report["api"]["cors"]["http"] is not None
+    text = cli(*args[:3], *args[5:]).stdout  # the text report, of the same API
+    for route, note in removed.items():
+        assert f"- {route}  ({note})" in text
 
 
 def test_clean_fixture_converts_without_a_single_difference(cli, tmp_path):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from apigw_migrate.errors import ExitCode, InputError, UsageError
-from apigw_migrate.load import MAX_DEPTH, ensure_shallow, expand_inputs, load, load_many, parse, quote_placeholders, read_text
+from apigw_migrate.errors import ExitCode, InputError, NotAnApiError, UsageError
+from apigw_migrate.load import MAX_DEPTH, ensure_shallow, expand_inputs, load, load_all, load_many, parse, quote_placeholders, read_text
 from apigw_migrate.openapi import iter_operations
 
 from conftest import FIXTURES
@@ -439,13 +439,16 @@ def test_template_with_only_http_apis(tmp_path: Path) -> None:
       Raw:
         Type: AWS::ApiGatewayV2::Api
     """
-    err = load_error(write(tmp_path, "http.yaml", text))
-    assert err.reason == "no REST API in this template; Loans, Raw already are HTTP APIs"
+    # What an HTTP OpenAPI file is, each HTTP API of a template is: an HTTP-flavored source (check says AGW002).
+    sources, errors = load_all(write(tmp_path, "http.yaml", text))
+    assert errors == []
+    assert [(s.api_name, s.kind, s.flavor) for s in sources] == [("Loans", "sam", "http"), ("Raw", "sam", "http")]
 
 
 def test_template_without_any_api(tmp_path: Path) -> None:
     err = load_error(write(tmp_path, "t.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"))
-    assert "no REST API in this template" in err.reason
+    assert isinstance(err, NotAnApiError)
+    assert err.reason.startswith("no API in this template")
 
 
 def test_sam_api_without_definition_body(tmp_path: Path) -> None:

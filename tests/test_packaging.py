@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 try:
     import tomllib
@@ -42,11 +43,13 @@ def test_package_dir_maps_the_three_top_level_folders():
 
 
 def test_modules_import_under_the_apigw_migrate_name():
-    import apigw_migrate.checks
-    import apigw_migrate.transforms
+    # Importing by a name always yields that __name__; what can go wrong is which folder answers it.
+    import importlib.util
 
-    assert apigw_migrate.checks.__name__ == "apigw_migrate.checks"
-    assert apigw_migrate.transforms.__name__ == "apigw_migrate.transforms"
+    for package, folder in (("apigw_migrate", "migrate"), ("apigw_migrate.checks", "checks"), ("apigw_migrate.transforms", "transforms")):
+        spec = importlib.util.find_spec(package)
+        assert spec is not None and spec.origin is not None, package
+        assert Path(spec.origin).resolve() == ROOT / folder / "__init__.py", package
 
 
 def test_help_does_not_import_boto3():

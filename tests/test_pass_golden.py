@@ -5,22 +5,21 @@ The input is read like any user file (bundles included); an optional top-level
 analysis, as in convert. The .out.yaml records the document after the pass, the findings (only AGW000,
 when the pass cannot rewrite a route the analysis called movable: none is expected), the blocked routes,
 and for `stage` the stage settings and Lambda functions. Regenerate with
-APIGW_MIGRATE_UPDATE_GOLDEN=1 and review the diff like code.
+`python tests/update_goldens.py` and review the diff like code.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 
 import pytest
-import yaml
 
 from apigw_migrate.checks import acknowledged, analyze, blocking_findings
 from apigw_migrate.load import parse, source_from_document
 from apigw_migrate.transforms import PASSES, ConvertOptions
 from apigw_migrate.transforms.context import Context
+from goldens import assert_matches
 
 DATA = Path(__file__).parent / "data" / "convert"
 PASS_BY_NAME = {p.__name__: p for p in PASSES}
@@ -60,20 +59,14 @@ def run_case(path: Path) -> tuple[dict, dict, Context]:
     return record, doc, ctx
 
 
-def _dump(record: dict) -> str:
-    return yaml.safe_dump(record, sort_keys=False, allow_unicode=True, width=120)
+def golden_path(case: Path) -> Path:
+    return case.with_name(case.name.replace(".in.yaml", ".out.yaml"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name[: -len('.in.yaml')]}")
 def test_pass_matches_golden_output(case: Path) -> None:
     record, _, _ = run_case(case)
-    out = case.with_name(case.name.replace(".in.yaml", ".out.yaml"))
-    if os.environ.get("APIGW_MIGRATE_UPDATE_GOLDEN") == "1":
-        out.write_text(_dump(record), encoding="utf-8")
-    if not out.exists():
-        pytest.fail(f"no golden output {out.name}; create it with APIGW_MIGRATE_UPDATE_GOLDEN=1 and review it")
-    expected = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert yaml.safe_load(_dump(record)) == expected
+    assert_matches(golden_path(case), record)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name[: -len('.in.yaml')]}")

@@ -269,7 +269,8 @@ class _Builder:
             config["audience"] = param
             self.notes.append(
                 f"{_logical_id(name)}JwtAudience: the JWT authorizer {name} has no audience; REST Cognito authorizers "
-                "accepted tokens from every app client of the pool, HTTP APIs need them listed (fact sheet §7)"
+                "accepted tokens from every app client of the pool, HTTP APIs need them listed "
+                "(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html)"
             )
 
     def _vpc_links(self, document: dict) -> None:
@@ -370,7 +371,7 @@ class _Builder:
         self.notes.append(
             f"{param}: {where} calls a Lambda function named by a stage variable ({_display(function)}); this permission covers "
             "only the function the parameter names: grant every function another stage may point to, in the same "
-            "account (fact sheet §15)"
+            "account (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html)"
         )
         return ref
 

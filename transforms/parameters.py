@@ -95,7 +95,7 @@ def _request(o: Op, integ: dict, kind: str, ctx: Context) -> list[Finding]:
         # Whether HTTP APIs apply mappings on a Lambda proxy integration is [U] (fact sheet §4.1): they are
         # kept, and the note says so.
         if kind == "aws_proxy":
-            ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (HTTP support for it is [U])")
+            ctx.note(f"{o.route}: parameter mapping kept on a Lambda proxy integration (whether HTTP APIs apply it is not confirmed by AWS's documentation)")
     else:
         del integ["requestParameters"]
     return findings
@@ -111,9 +111,13 @@ def _path_target(o: Op, integ: dict, kind: str, name: str, source: str, ctx: Con
         variable = m.group(1)
         if variable != name:
             integ["uri"] = map_text(integ["uri"], lambda t: t.replace("{" + name + "}", "{" + variable + "}"))
-            ctx.note(f"{o.route}: uri variable {{{name}}} renamed {{{variable}}}, the route variable HTTP APIs fill it from [U]")
+            # Which route variable HTTP APIs fill a renamed uri variable from is [U].
+            ctx.note(
+                f"{o.route}: uri variable {{{name}}} renamed {{{variable}}}, the route variable HTTP APIs fill it from "
+                "(not confirmed by AWS's documentation)"
+            )
         else:
-            ctx.note(f"{o.route}: path mapping {name} dropped: HTTP APIs fill {{{name}}} in the uri from the route path [U]")
+            ctx.note(f"{o.route}: path mapping {name} dropped: HTTP APIs fill {{{name}}} in the uri from the route path (not confirmed by AWS's documentation)")
         return
     ctx.note(f"{o.route}: path mapping {name} ← {source or 'a static value'} dropped: HTTP APIs have no per-variable path target")
 

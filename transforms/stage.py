@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING, Any, Callable
 
 from apigw_migrate import pointer as jp
+from apigw_migrate.checks.context import describe
 from apigw_migrate.findings import Finding
 from apigw_migrate.openapi import AUTHORIZER, LAMBDA_FUNCTION_IN_URI, method_settings_routes, template_method_settings_key
 from apigw_migrate.transforms.context import (
@@ -145,11 +146,12 @@ def _translate(doc: dict, rest: dict, base: str, ctx: Context) -> dict:
     out: dict[str, Any] = {"StageName": ctx.options.stage_name}
     rest_name = rest.get("stageName")
     if rest_name and rest_name != ctx.options.stage_name:
-        ctx.note(f"REST stage {rest_name!r} becomes the HTTP stage {ctx.options.stage_name!r}")
+        shown = repr(rest_name) if isinstance(rest_name, str) else f"({describe(rest_name)})"
+        ctx.note(f"REST stage {shown} becomes the HTTP stage {ctx.options.stage_name!r}")
     _method_settings(doc, rest, out, where, report, ctx)
     if rest.get("cacheClusterEnabled"):
         report("AGW601", where("cacheClusterEnabled"),
-               f"stage cache cluster ({rest.get('cacheClusterSize', '?')} GB) has no HTTP equivalent: every request reaches the backend")  # fmt: skip
+               f"stage cache cluster ({describe(rest.get('cacheClusterSize', '?'))} GB) has no HTTP equivalent: every request reaches the backend")  # fmt: skip
     if rest.get("tracingEnabled"):
         report("AGW604", where("tracingEnabled"), "X-Ray tracing is not available on HTTP APIs; trace from the backend instead")
     if rest.get("canarySettings"):
@@ -165,7 +167,7 @@ def _translate(doc: dict, rest: dict, base: str, ctx: Context) -> dict:
         destination = log["destinationArn"]
         if ":firehose:" in str(text_of(destination) or ""):
             report("AGW606", where("accessLogSettings", "destinationArn"),
-                   f"access logs go to Firehose ({destination}); HTTP APIs log to CloudWatch Logs only, so AccessLogSettings was left out")  # fmt: skip
+                   f"access logs go to Firehose ({describe(destination)}); HTTP APIs log to CloudWatch Logs only, so AccessLogSettings was left out")  # fmt: skip
         else:
             fmt, replaced = _log_format(log.get("format"))
             if replaced:

@@ -21,6 +21,12 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class Show(str, Enum):
+    blocker = "blocker"
+    warning = "warning"
+    info = "info"
+
+
 class FailOn(str, Enum):
     blocker = "blocker"
     warning = "warning"
@@ -68,7 +74,10 @@ def check(
         None, "--api", metavar="LOGICAL_ID", help="In a template holding several REST APIs, the one to check (default: all of them)."
     ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text (default), json, sarif (GitHub code scanning) or markdown."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the report to this file instead of stdout."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the report to this file instead of stdout."),
+    show: Show = typer.Option(
+        Show.info, "--show", help="The lowest severity printed in text and markdown reports (the summary counts all): blocker, warning or info (default)."
+    ),
     fail_on: Optional[FailOn] = typer.Option(
         None, "--fail-on", help="Exit 1 when a finding is at or above this severity (default: blocker, or fail-on from the config)."
     ),
@@ -84,8 +93,8 @@ def check(
 ) -> None:
     from apigw_migrate.checks import run_checks
     from apigw_migrate.config import load_config
-    from apigw_migrate.errors import UserError
-    from apigw_migrate.load import expand_inputs, load, load_all
+    from apigw_migrate.errors import InputError, NotAnApiError, UserError
+    from apigw_migrate.load import expand_input_origins, load, load_all
     from apigw_migrate.options import analysis_options
     from apigw_migrate.render import render
 
@@ -107,30 +116,47 @@ def check(
     threshold = fail_on.value if fail_on else (config.fail_on or "blocker")
 
     given = options.given()
-    files = expand_inputs(inputs)
-    sources, errors = [], []
-    for path in files:
+    files = expand_input_origins(inputs)
+    sources, errors, skipped = [], [], []
+    for path, in_directory in files:
         try:
             if api:
                 sources.append(load(path, api=api, max_bytes=max_bytes, given=given))
                 continue
             found, unreadable = load_all(path, max_bytes=max_bytes, given=given)
+        except NotAnApiError as e:
+            if not in_directory:
+                found, unreadable = [], [e]
+            else:
+                # A folder of API definitions also holds other YAML and JSON (docker-compose.yml): noted, counted.
+                skipped.append((path, e.reason))
+                typer.echo(f"note: {path}: skipped: {e.reason}", err=True)
+                continue
+        except InputError as e:
+            found, unreadable = [], [e]
         except UserError as e:
             if len(files) == 1:
                 raise
             found, unreadable = [], [e]
         sources.extend(found)
-        # An unreadable file or template API among others: say so, check the rest, exit 2 at the end.
+        # An unreadable file or template API: say so, check the rest, write the report, exit 2 at the end.
         for e in unreadable:
             errors.append((path, str(e)))
             typer.echo(f"error: {e}", err=True)
-    if not sources and len(errors) == 1:
-        raise typer.Exit(int(ExitCode.USAGE))
+
+    if skipped and not sources and not errors:
+        # Only files that are no API definitions: a wrong folder must not pass as "nothing to migrate".
+        e = InputError(f"no API definition among the {len(skipped)} file(s) found there", ", ".join(inputs))
+        errors.append((", ".join(inputs), str(e)))
+        typer.echo(f"error: {e}", err=True)
 
     report = run_checks(sources, options=options)
-    report.errors = errors
+    report.errors, report.skipped = errors, skipped
+    if not sources and not skipped and len(errors) == 1 and output is None and fmt in (Format.text, Format.markdown):
+        # The one input could not be read: its error line says it all; a report file, JSON or SARIF is still written.
+        raise typer.Exit(int(ExitCode.USAGE))
     to_terminal = output is None and sys.stdout.isatty()
-    text = render(report, fmt.value, tty=to_terminal, color=not os.environ.get("NO_COLOR"))
+    text = render(report, fmt.value, tty=to_terminal, color=not os.environ.get("NO_COLOR"), show=show.value)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -138,8 +164,8 @@ def check(
         try:
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(text)
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+        except (OSError, ValueError) as e:
+            raise UsageError(f"cannot write {output}: {getattr(e, 'strerror', None) or e}") from None
     if errors:
         raise typer.Exit(int(ExitCode.USAGE))
     if report.fails(threshold):

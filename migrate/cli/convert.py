@@ -140,6 +140,14 @@ def convert(
     stream.write(_render_findings(result, report.value))
     stream.flush()
     err = sys.stderr
+    remaining = sum(1 for _ in _routes(result.document))
+    if fmt is OutputFormat.openapi and remaining and not result.violations and not (result.blocked_routes and on_blocked is OnBlocked.fail):
+        # What an OpenAPI document cannot hold is refused first (exit 2: one error line, then each place), since
+        # it is what the user must act on. Convert writes intrinsics of its own (a JWT issuer from a pool's
+        # `!GetAtt`): evaluated the same way.
+        result.document = evaluate_output(result.document, src.document, given)
+        refuse_vpc_links(src, result.document)
+        refuse_intrinsics(src, result.document)
     if explain:
         err.write(_explain(result))
     failed = False
@@ -153,7 +161,6 @@ def convert(
         for v in result.violations:
             err.write(f"  {v.where or v.pointer or '/'}: {v.message} (at {v.pointer or '/'} of the document; {v.rule})\n")
         failed = True
-    remaining = sum(1 for _ in _routes(result.document))
     if not failed and remaining == 0:
         err.write("no route is left to convert, so nothing was written\n")
         failed = True
@@ -168,13 +175,8 @@ def convert(
         elif result.blocked_routes and on_blocked is OnBlocked.fail and not result.violations:
             err.write("nothing written; rerun with --on-blocked skip to write the other routes\n")
         raise typer.Exit(int(ExitCode.FINDINGS))
-    if fmt is OutputFormat.openapi:
-        # Convert writes intrinsics of its own (a JWT issuer from a pool's `!GetAtt`): evaluated the same way.
-        result.document = evaluate_output(result.document, src.document, given)
-        refuse_vpc_links(src, result.document)
-        refuse_intrinsics(src, result.document)
-        if src.parameter_defaults:
-            err.write(f"template parameters at their Default (give --parameter to change): {', '.join(src.parameter_defaults)}\n")
+    if fmt is OutputFormat.openapi and src.parameter_defaults:
+        err.write(f"template parameters at their Default (give --parameter to change): {', '.join(src.parameter_defaults)}\n")
     document: Any = result.document
     if fmt is not OutputFormat.openapi:
         from apigw_migrate.transforms.iac import to_template
@@ -311,8 +313,13 @@ def _write(document: Any, output: str, target: str) -> None:
     try:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
-    except OSError as e:
-        raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+    except (OSError, ValueError) as e:
+        # No partial output: the temporary file goes too (os.replace fails when OUT is a directory).
+        try:
+            tmp.unlink(missing_ok=True)
+        except (OSError, ValueError):
+            pass
+        raise UsageError(f"cannot write {output}: {getattr(e, 'strerror', None) or e}") from None
 
 
 def _render_findings(result: "ConvertResult", fmt: str) -> str:

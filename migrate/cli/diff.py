@@ -41,8 +41,8 @@ def diff(
     fmt: DiffFormat = typer.Option(
         DiffFormat.text, "--format", "-f", help="text (a table on a terminal), json (docs/diff-output.md) or markdown."
     ),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    api: Optional[str] = typer.Option(None, "--api", help="The REST API's logical id, when REST_INPUT is a template holding several."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
+    api: Optional[str] = typer.Option(None, "--api", metavar="LOGICAL_ID", help="The REST API's logical id, when REST_INPUT is a template holding several."),
 ) -> None:
     """Compare a REST API with an HTTP API document, route by route.
 
@@ -72,6 +72,6 @@ def diff(
         typer.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"cannot write: {e.strerror or e}", str(output)) from None
+        Path(output).write_text(text, encoding="utf-8")
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot write: {getattr(e, 'strerror', None) or e}", output) from None
