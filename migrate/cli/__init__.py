@@ -17,6 +17,7 @@ from apigw_migrate.cli import check as check_cmd
 from apigw_migrate.cli import convert as convert_cmd
 from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
+from apigw_migrate.cli import plan as plan_cmd
 from apigw_migrate.cli import rules as rules_cmd
 from apigw_migrate.errors import ExitCode, UserError
 
@@ -56,6 +57,7 @@ export_cmd.register(app)
 check_cmd.register(app)
 convert_cmd.register(app)
 diff_cmd.register(app)
+plan_cmd.register(app)
 rules_cmd.register(app)
 
 

@@ -48,3 +48,290 @@ def state_problems(state: Any) -> list[tuple[list, str]]:
     extra = set(state) - {"mappings"}
     out.extend(([("key", k)], f"unknown field {k!r} in the path state (only mappings)") for k in sorted(extra))
     return out
+
+
+# --- planning ------------------------------------------------------------------------------------------
+
+
+def join_key(*parts: str) -> str:
+    """A mapping key from parts, skipping empty ones.
+
+    >>> join_key("", "orders"), join_key("store", "orders"), join_key("", "")
+    ('orders', 'store/orders', '')
+    """
+    return "/".join(p.strip("/") for p in parts if p.strip("/"))
+
+
+def first_segment(route_key: str) -> str:
+    """The group a route joins under `--group-by first-segment`: its first literal path segment, or "" (root).
+
+    A first segment that is a path variable cannot be a mapping key, so such routes stay with the root.
+
+    >>> first_segment("GET /orders/{id}"), first_segment("ANY /{proxy+}"), first_segment("GET /")
+    ('orders', '', '')
+    """
+    path = route_key.partition(" ")[2]
+    segment = path.strip("/").split("/")[0]
+    return "" if not segment or segment.startswith("{") else segment
+
+
+def group_routes(route_keys: list[str], groups: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """Route groups: name → route keys. `groups` (name → base path under the REST mapping) picks the
+    longest matching base path per route; without it each first path segment is a group. "" = root.
+
+    >>> group_routes(["GET /orders", "GET /orders/{id}", "GET /", "POST /carts"])
+    {'': ['GET /'], 'carts': ['POST /carts'], 'orders': ['GET /orders', 'GET /orders/{id}']}
+    """
+    out: dict[str, list[str]] = {}
+    for key in route_keys:
+        if groups is None:
+            name = first_segment(key)
+        else:
+            path = key.partition(" ")[2].strip("/")
+            matches = [(len(base), name) for name, base in groups.items() if _under(path, base.strip("/"))]
+            name = max(matches)[1] if matches else ""
+        out.setdefault(name, []).append(key)
+    return dict(sorted(out.items()))
+
+
+def _under(path: str, base: str) -> bool:
+    return bool(base) and (path == base or path.startswith(base + "/"))
+
+
+def seen_path(route_path: str, strip: str) -> str:
+    """The path an API sees for a REST route's path after a mapping strips `strip` (relative to the REST mapping).
+
+    >>> seen_path("/orders/{id}", "orders"), seen_path("/orders", "orders"), seen_path("/a/b", "")
+    ('/{id}', '/', '/a/b')
+    """
+    strip = strip.strip("/")
+    if not strip:
+        return route_path or "/"
+    rest = route_path.strip("/")[len(strip):]
+    return rest if rest.startswith("/") else "/" + rest
+
+
+def http_route_serves(http_route: str, method: str, path: str) -> bool:
+    """Whether an HTTP API route key answers every request the REST route (`method`, template `path`) takes.
+
+    A REST path variable matches an HTTP variable (or greedy) segment only; a literal matches the same
+    literal or a variable. `$default` and `ANY` match every method.
+
+    >>> http_route_serves("GET /{id}", "GET", "/{orderId}"), http_route_serves("GET /items", "GET", "/{id}")
+    (True, False)
+    >>> http_route_serves("ANY /{proxy+}", "POST", "/a/b"), http_route_serves("$default", "GET", "/x")
+    (True, True)
+    """
+    if http_route == "$default":
+        return True
+    h_method, _, h_path = http_route.partition(" ")
+    if h_method != "ANY" and h_method != method:
+        return False
+    want = [s for s in path.strip("/").split("/") if s]
+    have = [s for s in h_path.strip("/").split("/") if s]
+    for i, seg in enumerate(have):
+        if seg.startswith("{") and seg.endswith("+}"):
+            # greedy: needs at least one more segment, of any kind
+            return len(want) > i
+        if i >= len(want):
+            return False
+        mine = want[i]
+        if seg.startswith("{"):
+            if mine.endswith("+}"):
+                return False
+            continue
+        if mine != seg:
+            return False
+    return len(want) == len(have)
+
+
+def routes_that_404(rest_routes: list[str], strip: str, http_routes: list[str]) -> list[str]:
+    """The REST routes (HTTP spelling) no HTTP route would answer once `strip` is removed from their path."""
+    out = []
+    for key in rest_routes:
+        method, _, path = key.partition(" ")
+        seen = seen_path(path, strip)
+        if not any(http_route_serves(h, method, seen) for h in http_routes):
+            out.append(key)
+    return out
+
+
+def reroot_paths(paths: dict[str, Any], base: str) -> dict[str, Any]:
+    """The OpenAPI `paths` under `base`, keyed as the API sees them once the mapping strips `base`.
+
+    >>> sorted(reroot_paths({"/orders": 1, "/orders/{id}": 2, "/carts": 3}, "orders"))
+    ['/', '/{id}']
+    """
+    out: dict[str, Any] = {}
+    base = base.strip("/")
+    for path, item in paths.items():
+        if _under(path.strip("/"), base):
+            out[seen_path(path, base)] = item
+    return out
+
+
+def mapping_call(domain: str, key: str, api_id: str, stage: str) -> "Call":
+    from apigw_migrate.cutover.model import Call
+
+    return Call("apigatewayv2", "create_api_mapping", {"DomainName": domain, "ApiMappingKey": key, "ApiId": api_id, "Stage": stage})
+
+
+def delete_call(domain: str, key: str) -> "Call":
+    from apigw_migrate.cutover.model import Call
+
+    return Call("apigatewayv2", "delete_api_mapping", {"DomainName": domain, "ApiMappingId": {"lookup": "mapping_id", "key": key}})
+
+
+def switch_call(domain: str, key: str, api_id: str, stage: str) -> "Call":
+    """One call that repoints an existing mapping: the atomic switch of the root."""
+    from apigw_migrate.cutover.model import Call
+
+    return Call(
+        "apigatewayv2",
+        "update_api_mapping",
+        {"DomainName": domain, "ApiMappingId": {"lookup": "mapping_id", "key": key}, "ApiMappingKey": key, "ApiId": api_id, "Stage": stage},
+    )
+
+
+def build(facts: Any, req: Any) -> Any:
+    """Route groups → steps: each adds the mappings of its groups, the last switches the root mapping."""
+    from apigw_migrate.cutover.model import Step
+    from apigw_migrate.cutover.plan import Built, file_stem, shares_of
+
+    domain = facts.domain_name
+    rest_key = facts.rest_mapping_key or ""
+    http_id, http_stage = facts.http.api_id, facts.http.stage
+    groups = group_routes(facts.rest_routes, req.groups)
+    bases = {name: (req.groups or {}).get(name, name) for name in groups}
+    shares = shares_of(groups, facts.route_counts)
+    movable = sorted((g for g in groups if g), key=lambda g: (shares[g], g))
+    baseline = {"mappings": {m["key"]: {"api_id": m["api_id"], "stage": m["stage"]} for m in facts.mappings}}
+    baseline["mappings"] = dict(sorted(baseline["mappings"].items()))
+    stem = file_stem(req.out_name)
+
+    settings_groups: dict[str, Any] = {}
+    not_found: dict[str, list[str]] = {}
+    files: dict[str, str] = {}
+    for g in movable:
+        key = join_key(rest_key, bases[g])
+        target = req.group_apis.get(g, http_id)
+        entry: dict[str, Any] = {"mapping": key, "api_id": target, "share": shares[g], "routes": groups[g]}
+        document = reroot_definition(facts.rest_src, bases[g], http_stage)
+        if document is not None:
+            entry["definition"] = f"{stem}.{g.replace('/', '-')}.http.yaml"
+            files[entry["definition"]] = _yaml(document)
+        if g not in req.group_apis and facts.http_routes is not None:
+            missing = routes_that_404(groups[g], bases[g], facts.http_routes)
+            if missing:
+                not_found[key] = missing
+        settings_groups[g] = entry
+    if "" in groups:
+        settings_groups[""] = {"mapping": rest_key, "api_id": http_id, "share": shares[""], "routes": groups[""]}
+
+    batches = _batches(movable, shares, req.steps)
+    steps: list[Step] = []
+    current = dict(baseline["mappings"])
+    added: list[str] = []
+    moved = 0.0
+    for batch in batches:
+        calls = []
+        for g in batch:
+            key = settings_groups[g]["mapping"]
+            calls.append(mapping_call(domain, key, settings_groups[g]["api_id"], http_stage))
+            current[key] = {"api_id": settings_groups[g]["api_id"], "stage": http_stage}
+            added.append(key)
+            moved += shares[g]
+        names = ", ".join(batch)
+        steps.append(Step(
+            name=f"{names} ({round(moved, 2)}% of traffic)",
+            share=round(moved, 2),
+            groups=[g for b in batches[: len(steps) + 1] for g in b],
+            calls=calls,
+            verify={"mappings": dict(sorted(current.items()))},
+            rollback=[delete_call(domain, k) for k in reversed(added)],
+            bake=req.bake,
+            comment=(
+                f"Step {len(steps) + 1}: map {', '.join(repr(settings_groups[g]['mapping']) for g in batch)} to the HTTP API; "
+                f"{names} carried {round(sum(shares[g] for g in batch), 2)}% of requests, {round(moved, 2)}% moved so far. "
+                "The mapping strips its base path, so the HTTP API sees these routes re-rooted."
+            ),
+        ))
+    final = dict(baseline["mappings"])
+    final[rest_key] = {"api_id": http_id, "stage": http_stage}
+    steps.append(Step(
+        name="switch the root mapping (100% of traffic)",
+        share=100.0,
+        groups=[*movable, *([""] if "" in groups else [])],
+        calls=[switch_call(domain, rest_key, http_id, http_stage), *[delete_call(domain, k) for k in added]],
+        verify={"mappings": dict(sorted(final.items()))},
+        rollback=[switch_call(domain, rest_key, facts.rest.api_id, facts.rest.stage)],
+        bake=req.bake,
+        comment=(
+            f"Step {len(steps) + 1}: one update_api_mapping points {rest_key or '(root)'!r} at the HTTP API, then the group "
+            "mappings go (the root now serves their routes with full paths). Rollback points the root back at REST."
+        ),
+    ))
+    counts = {"cloudwatch": "CloudWatch per-resource Count (last 14 days)", "access-logs": "the access logs' route counts",
+              "equal": "equal shares per group (no per-route counts: enable detailed metrics or pass --route-counts)"}
+    return Built(
+        baseline=baseline,
+        steps=steps,
+        settings={"rest_mapping": rest_key, "shares_from": facts.counts_from, "groups": settings_groups},
+        files=files,
+        notes=[f"Group shares come from {counts[facts.counts_from]}; the lightest groups move first."],
+        moved_routes=facts.rest_routes,
+        not_found=not_found,
+    )
+
+
+def _batches(movable: list[str], shares: dict[str, float], targets: list[float] | None) -> list[list[str]]:
+    """One group per step, or with --steps, as many groups as reach each cumulative target.
+
+    >>> _batches(["a", "b", "c"], {"a": 5, "b": 20, "c": 30}, [10, 100])
+    [['a', 'b'], ['c']]
+    """
+    if not targets:
+        return [[g] for g in movable]
+    out: list[list[str]] = []
+    batch: list[str] = []
+    moved = 0.0
+    pending = [t for t in targets if t < 100]
+    for g in movable:
+        batch.append(g)
+        moved += shares[g]
+        if pending and moved >= pending[0]:
+            out.append(batch)
+            batch = []
+            while pending and moved >= pending[0]:
+                pending.pop(0)
+    if batch:
+        out.append(batch)
+    return out
+
+
+def reroot_definition(src: Any, base: str, stage: str) -> dict | None:
+    """The HTTP API definition for the routes under `base`, written as the API sees them once the mapping
+    strips `base`: the REST definition's paths re-rooted, then converted by `convert` like any input."""
+    from apigw_migrate.load import source_from_document
+    from apigw_migrate.transforms import ConvertOptions, convert
+
+    api = dict(src.api)
+    api["paths"] = reroot_paths(src.api.get("paths") or {}, base)
+    if not api["paths"]:
+        return None
+    if src.kind == "bundle":
+        document = {**src.document, "openapi": api}
+    elif src.base_pointer == "":
+        document = api
+    else:  # a template: convert the definition alone
+        document = api
+    group_src = source_from_document(document, f"{src.path}#{base}")
+    result = convert(group_src, ConvertOptions(on_blocked="skip", stage_name=stage))
+    return result.document
+
+
+def _yaml(document: dict) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
