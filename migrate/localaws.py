@@ -8,7 +8,8 @@ backends (or, for a service moto lacks, of its server) that follows the botocore
   REST API, and v1 base path mappings are v2 API mappings. moto keeps two unrelated stores. Here a
   domain created through either API exists in both, and v2's mapping store is the only one: v1 base
   path mapping calls read and write it.
-- **apigatewayv2 `update_api_mapping`** (PATCH), the atomic switch of one mapping.
+- **apigatewayv2 `update_api_mapping`** (PATCH), the atomic switch of one mapping, and tags on a
+  custom domain (`tag_resource`/`get_tags` with the domain's ARN), where `run` keeps its lock marker.
 - **The CloudFront KeyValueStore data plane** (`cloudfront-keyvaluestore`: DescribeKeyValueStore with
   its ETag, GetKey, PutKey, DeleteKey, ListKeys, UpdateKeys, optimistic concurrency through IfMatch) for
   the stores made with moto's CloudFront `create_key_value_store`. The data plane is a separate
@@ -309,7 +310,11 @@ def _join_custom_domains() -> None:
 
 
 def _add_update_api_mapping() -> None:
+    from moto.apigatewayv2 import urls
     from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    # Tags on a custom domain (its ARN ends in /domainnames/NAME): run's lock marker lives there.
+    urls.url_paths["{0}/v2/tags/(?P<resource_arn_pt1>[^/]+)/domainnames/(?P<resource_arn_pt2>[^/]+)$"] = ApiGatewayV2Response.dispatch
 
     def update_api_mapping(self: Any) -> tuple[int, dict, str]:
         parts = self.path.split("/")

@@ -242,3 +242,13 @@ def test_local_aws_starts_and_stops_on_loopback():
     with LocalAws() as url:
         assert url.startswith("http://127.0.0.1:")
         urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).read()
+
+
+def test_tags_on_a_custom_domain(apis):
+    v1, v2, rest, http = apis
+    arn = v2.get_domain_name(DomainName=DOMAIN)["DomainNameArn"]
+    assert arn == f"arn:aws:apigateway:us-east-1::/domainnames/{DOMAIN}"
+    v2.tag_resource(ResourceArn=arn, Tags={"apigw-migrate:lock": "me@host pid 1 since 2026-12-01T14:00:00Z"})
+    assert v2.get_tags(ResourceArn=arn)["Tags"] == {"apigw-migrate:lock": "me@host pid 1 since 2026-12-01T14:00:00Z"}
+    v2.untag_resource(ResourceArn=arn, TagKeys=["apigw-migrate:lock"])
+    assert v2.get_tags(ResourceArn=arn)["Tags"] == {}
