@@ -171,8 +171,8 @@ def choose(facts: Facts, wanted: str) -> tuple[str, str]:
 WHY = {
     "path": lambda f: (
         f"{f.domain_name} is a Regional TLS 1.2 domain in the APIs' Region, so REST and HTTP stages can share it: "
-        "route groups move one API mapping at a time, and the last step switches the root mapping in one call. "
-        "API Gateway has no weighted mappings, so each step's share is the traffic its route groups carried"
+        "route groups move one API mapping at a time, and the last step switches the root mapping in one call; "
+        "each step's share is the traffic its route groups carried"
     ),
     "route53": lambda f: (
         f"the HTTP API serves {f.domain_name} from {f.http.region} and the REST API from {f.rest.region}: "
@@ -204,7 +204,7 @@ def make_plan(facts: Facts, req: PlanRequest) -> Outcome:
     strategy, why = choose(facts, req.strategy)
     builder = {"path": path.build, "cloudfront": cloudfront.build, "route53": route53.build}[strategy]
     built = builder(facts, req)
-    findings = preflight.run(facts, strategy, built.moved_routes, built.not_found)
+    findings = preflight.run(facts, strategy, built.moved_routes, built.not_found, built.misrouted)
     blockers = preflight.blocking(findings)
     if blockers and not req.force:
         lines = [f"{f.rule} {f.message} (fix: {f.alternative})" for f in blockers]
@@ -281,6 +281,7 @@ class Built:
     notes: list[str] = field(default_factory=list)  # sentences for the plan's header comment
     moved_routes: list[str] = field(default_factory=list)
     not_found: dict[str, list[str]] = field(default_factory=dict)  # mapping key → REST routes that would 404
+    misrouted: dict[str, dict[str, str]] = field(default_factory=dict)  # mapping key → {REST route: HTTP route answering instead}
 
 
 def percentage_steps(req: PlanRequest) -> list[float]:

@@ -318,11 +318,12 @@ def to_document(plan: Plan, header: str = "", step_comments: list[str] | None = 
     document = convert(copy.deepcopy(plan.to_dict()))
     if header:
         document.yaml_set_start_comment(header)
+    import textwrap
+
     comments = step_comments or [s.comment for s in plan.steps]
     for i, text in enumerate(comments):
         if text:
-            # A comment before the step's first key lands just under its "- " line, where it is read.
-            document["steps"].yaml_set_comment_before_after_key(i, before=text, indent=2)
+            document["steps"].yaml_set_comment_before_after_key(i, before="\n".join(textwrap.wrap(text, 100)), indent=2)
     return document
 
 

@@ -99,9 +99,16 @@ RULES = {
 }
 
 
-def run(facts: "Facts", strategy: str, moved_routes: list[str], not_found: dict[str, list[str]]) -> list[Finding]:
-    """Every preflight finding for this plan, in rule order. `not_found`: mapping key → REST routes that would 404."""
-    checks = [_domain(facts, strategy), _http_api(facts), _routes(facts, strategy, moved_routes, not_found),
+def run(
+    facts: "Facts", strategy: str, moved_routes: list[str], not_found: dict[str, list[str]],
+    misrouted: dict[str, dict[str, str]] | None = None,
+) -> list[Finding]:
+    """Every preflight finding for this plan, in rule order.
+
+    `not_found`: mapping key → REST routes that would 404 under it; `misrouted`: mapping key → REST
+    route → the other HTTP route that would answer it there.
+    """
+    checks = [_domain(facts, strategy), _http_api(facts), _routes(facts, strategy, moved_routes, not_found, misrouted or {}),
               _permissions(facts), _check_blockers(facts, moved_routes), _endpoints(facts, strategy), _metrics(facts),
               _strategy_specific(facts, strategy)]
     found = [f for check in checks for f in check]
@@ -136,7 +143,9 @@ def _http_api(facts: "Facts") -> Iterator[Finding]:
         yield RULES["PRE202"].finding(f"HTTP API {facts.http.api_id} has no stage {facts.http.stage}")
 
 
-def _routes(facts: "Facts", strategy: str, moved: list[str], not_found: dict[str, list[str]]) -> Iterator[Finding]:
+def _routes(
+    facts: "Facts", strategy: str, moved: list[str], not_found: dict[str, list[str]], misrouted: dict[str, dict[str, str]]
+) -> Iterator[Finding]:
     if facts.http_routes is None:
         return
     from apigw_migrate.cutover.strategies.path import routes_that_404
@@ -147,13 +156,17 @@ def _routes(facts: "Facts", strategy: str, moved: list[str], not_found: dict[str
             f"{len(missing)} REST route(s) have no HTTP route: {', '.join(missing)}", routes=tuple(missing)
         )
     if strategy == "path":
-        for key, routes in sorted(not_found.items()):
-            routes = [r for r in routes if r not in missing]
+        for key in sorted(set(not_found) | set(misrouted)):
+            routes = [r for r in not_found.get(key, []) if r not in missing]
+            wrong = misrouted.get(key, {})
+            parts = []
             if routes:
+                parts.append(f"the HTTP API has no route for {', '.join(routes)}: these would answer 404")
+            if wrong:
+                parts.append("other routes would answer " + ", ".join(f"{r} (reaches {h})" for r, h in sorted(wrong.items())))
+            if parts:
                 yield RULES["PRE203"].finding(
-                    f"under mapping {key!r} the base path is stripped, and the HTTP API has no route for "
-                    f"{', '.join(routes)}: these would answer 404",
-                    routes=tuple(routes),
+                    f"under mapping {key!r} the base path is stripped: {'; '.join(parts)}", routes=tuple(sorted({*routes, *wrong}))
                 )
 
 

@@ -146,13 +146,40 @@ def http_route_serves(http_route: str, method: str, path: str) -> bool:
 
 
 def routes_that_404(rest_routes: list[str], strip: str, http_routes: list[str]) -> list[str]:
-    """The REST routes (HTTP spelling) no HTTP route would answer once `strip` is removed from their path."""
+    """The REST routes (HTTP spelling) no HTTP route would answer once `strip` is removed from their path.
+
+    >>> routes_that_404(["GET /orders/{id}", "GET /orders"], "orders", ["GET /{id}"])
+    ['GET /orders']
+    """
     out = []
     for key in rest_routes:
         method, _, path = key.partition(" ")
         seen = seen_path(path, strip)
         if not any(http_route_serves(h, method, seen) for h in http_routes):
             out.append(key)
+    return out
+
+
+def routes_misrouted(rest_routes: list[str], strip: str, http_routes: list[str]) -> dict[str, str]:
+    """REST route → the other HTTP route that would answer it under mapping `strip`.
+
+    When the HTTP API serves a route's full path (the definition for the root mapping), a request that
+    reaches it through a group mapping arrives stripped, and whatever route matches the stripped path
+    answers it instead: `GET /orders` under mapping `orders` reaches `GET /`.
+
+    >>> routes_misrouted(["GET /orders", "GET /orders/{id}"], "orders", ["GET /", "GET /orders", "GET /orders/{id}"])
+    {'GET /orders': 'GET /'}
+    """
+    out = {}
+    if not strip.strip("/"):
+        return out
+    for key in rest_routes:
+        method, _, path = key.partition(" ")
+        seen = seen_path(path, strip)
+        full = any(http_route_serves(h, method, path) for h in http_routes if h != "$default")
+        match = next((h for h in http_routes if h != "$default" and http_route_serves(h, method, seen)), None)
+        if full and match is not None:
+            out[key] = match
     return out
 
 
@@ -211,6 +238,7 @@ def build(facts: Any, req: Any) -> Any:
 
     settings_groups: dict[str, Any] = {}
     not_found: dict[str, list[str]] = {}
+    misrouted: dict[str, dict[str, str]] = {}
     files: dict[str, str] = {}
     for g in movable:
         key = join_key(rest_key, bases[g])
@@ -222,8 +250,10 @@ def build(facts: Any, req: Any) -> Any:
             files[entry["definition"]] = _yaml(document)
         if g not in req.group_apis and facts.http_routes is not None:
             missing = routes_that_404(groups[g], bases[g], facts.http_routes)
-            if missing:
+            wrong = routes_misrouted(groups[g], bases[g], facts.http_routes)
+            if missing or wrong:
                 not_found[key] = missing
+                misrouted[key] = wrong
         settings_groups[g] = entry
     if "" in groups:
         settings_groups[""] = {"mapping": rest_key, "api_id": http_id, "share": shares[""], "routes": groups[""]}
@@ -243,7 +273,7 @@ def build(facts: Any, req: Any) -> Any:
             moved += shares[g]
         names = ", ".join(batch)
         steps.append(Step(
-            name=f"{names} ({round(moved, 2)}% of traffic)",
+            name=f"{names} to HTTP ({round(moved, 2):g}% of traffic moved)",
             share=round(moved, 2),
             groups=[g for b in batches[: len(steps) + 1] for g in b],
             calls=calls,
@@ -252,14 +282,14 @@ def build(facts: Any, req: Any) -> Any:
             bake=req.bake,
             comment=(
                 f"Step {len(steps) + 1}: map {', '.join(repr(settings_groups[g]['mapping']) for g in batch)} to the HTTP API; "
-                f"{names} carried {round(sum(shares[g] for g in batch), 2)}% of requests, {round(moved, 2)}% moved so far. "
+                f"{names} carried {round(sum(shares[g] for g in batch), 2):g}% of requests, {round(moved, 2):g}% moved so far. "
                 "The mapping strips its base path, so the HTTP API sees these routes re-rooted."
             ),
         ))
     final = dict(baseline["mappings"])
     final[rest_key] = {"api_id": http_id, "stage": http_stage}
     steps.append(Step(
-        name="switch the root mapping (100% of traffic)",
+        name="switch the root mapping to HTTP (100% of traffic moved)",
         share=100.0,
         groups=[*movable, *([""] if "" in groups else [])],
         calls=[switch_call(domain, rest_key, http_id, http_stage), *[delete_call(domain, k) for k in added]],
@@ -281,6 +311,7 @@ def build(facts: Any, req: Any) -> Any:
         notes=[f"Group shares come from {counts[facts.counts_from]}; the lightest groups move first."],
         moved_routes=facts.rest_routes,
         not_found=not_found,
+        misrouted=misrouted,
     )
 
 
