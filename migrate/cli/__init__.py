@@ -19,6 +19,7 @@ from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
 from apigw_migrate.cli import plan as plan_cmd
 from apigw_migrate.cli import rules as rules_cmd
+from apigw_migrate.cli import run as run_cmd
 from apigw_migrate.errors import ExitCode, UserError
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ convert_cmd.register(app)
 diff_cmd.register(app)
 plan_cmd.register(app)
 rules_cmd.register(app)
+run_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

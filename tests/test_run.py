@@ -1,0 +1,156 @@
+"""`apigw-migrate run` and `status` on the local AWS: the full ladder, a rollback on unhealthy metrics,
+dry runs, the lock, and the journal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cutover_helpers import DOMAIN, count_calls, make_apis, path_plan, put_metrics, write_plan
+
+
+@pytest.fixture
+def setup(boto_client, tmp_path):
+    rest, http = make_apis(boto_client)
+    plan = path_plan(rest, http)
+    return rest, http, write_plan(tmp_path, plan), boto_client
+
+
+def live_mappings(boto_client) -> dict:
+    items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
+    return {m["ApiMappingKey"]: (m["ApiId"], m["Stage"]) for m in items}
+
+
+def test_full_ladder_with_healthy_metrics_ends_on_http(setup, cli, aws, monkeypatch):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    log = count_calls(monkeypatch)
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert live_mappings(boto_client) == {"": (http, "$default")}
+    # each write once, in order: no step applied twice
+    assert [op for op, _ in log.writes()] == [
+        "tag_resource", "create_api_mapping", "create_api_mapping", "update_api_mapping", "delete_api_mapping", "delete_api_mapping", "untag_resource",
+    ]
+    assert [key for op, key in log.writes() if op in ("create_api_mapping", "update_api_mapping")] == ["orders", "carts", ""]
+    journal = json.loads((plan_path.parent / "plan.yaml.journal.json").read_text())
+    steps = [r for r in journal["records"] if r["event"] == "step"]
+    assert [(r["step"], r["share"]) for r in steps] == [(0, 10.0), (1, 30.0), (2, 100.0)]
+    gates = [r for r in journal["records"] if r["event"] == "gate"]
+    assert {g["status"] for g in gates} == {"pass"} and len(gates) == 3
+    names = {g["name"] for g in gates[0]["gates"]}
+    assert {"requests", "5xx_rate", "5xx_ratio", "4xx_rate", "p99_ms", "p99_ratio", "avg_latency_ratio"} <= names
+    assert [r["seq"] for r in journal["records"]] == list(range(1, len(journal["records"]) + 1))
+    assert "summary: 3 of 3 steps done, 100 % of traffic on HTTP" in result.stdout
+    assert "tag_resource" not in result.stdout  # the lock is not a change to the domain
+
+
+def test_unhealthy_metrics_at_step_three_roll_back_to_rest(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    cw = boto_client("cloudwatch")
+    put_metrics(cw, "shop", http)
+    first = cli("run", str(plan_path), "--yes", "--until", "2", "--endpoint-url", aws)
+    assert first.code == 0, first
+    assert live_mappings(boto_client) == {"": (rest, "prod"), "orders": (http, "$default"), "carts": (http, "$default")}
+    put_metrics(cw, "shop", http, http_5xx=200)  # 201 of 1000 HTTP requests now fail
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert result.code == 1, result
+    assert live_mappings(boto_client) == {"": (rest, "prod")}
+    assert "5xx_rate failed" in result.stderr and "rolled back to 100 % REST" in result.stderr
+    journal = json.loads((plan_path.parent / "plan.yaml.journal.json").read_text())
+    done = [r for r in journal["records"] if r["event"] == "rollback" and r["status"] == "done"]
+    assert done and done[-1]["share"] == 0.0 and done[-1]["read_back"] == {"mappings": {"": {"api_id": rest, "stage": "prod"}}}
+    failed_gate = [r for r in journal["records"] if r["event"] == "gate" and r["status"] == "fail"][-1]
+    rate = next(g for g in failed_gate["gates"] if g["name"] == "5xx_rate")
+    assert rate["verdict"] == "fail" and rate["value"] == pytest.approx(201 / 1000) and rate["rest_value"] == pytest.approx(4 / 2000)
+
+
+def test_too_little_data_fails_safe_unless_allowed(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http, count=3)
+    result = cli("run", str(plan_path), "--yes", "--until", "1", "--endpoint-url", aws)
+    assert result.code == 1, result
+    assert "too little data" in result.stderr
+    assert live_mappings(boto_client) == {"": (rest, "prod")}
+    allowed = cli("run", str(plan_path), "--yes", "--until", "1", "--allow-insufficient-data", "--endpoint-url", aws)
+    assert allowed.code == 0, allowed
+    assert "orders" in live_mappings(boto_client)
+
+
+def test_dry_run_prints_every_call_and_makes_none(setup, cli, aws, monkeypatch):
+    rest, http, plan_path, boto_client = setup
+    log = count_calls(monkeypatch)
+    result = cli("run", str(plan_path), "--dry-run", "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert log.calls == []
+    assert result.stdout.count("would call apigatewayv2 create_api_mapping") == 2
+    assert "would call apigatewayv2 update_api_mapping" in result.stdout and '"ApiMappingKey": "orders"' in result.stdout
+    assert not (plan_path.parent / "plan.yaml.journal.json").exists()
+    assert live_mappings(boto_client) == {"": (rest, "prod")}
+
+
+def test_json_output_is_one_event_per_line(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    result = cli("run", str(plan_path), "--yes", "--until", "1", "--output", "json", "--endpoint-url", aws)
+    assert result.code == 0, result
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert events[-1]["event"] == "summary" and events[-1]["code"] == 0 and events[-1]["share"] == 10.0
+    assert {"lock", "run", "call", "verify", "gate", "step"} <= {e["event"] for e in events}
+
+
+def test_a_second_runner_is_refused_and_break_lock_takes_over(setup, cli, aws, boto_client):
+    rest, http, plan_path, _ = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    # another machine's runner holds the domain: its tag is on the custom domain
+    v2 = boto_client("apigatewayv2")
+    arn = v2.get_domain_name(DomainName=DOMAIN)["DomainNameArn"]
+    v2.tag_resource(ResourceArn=arn, Tags={"apigw-migrate:lock": "ops@other-host pid 4242 since 2026-12-01T13:00:00Z"})
+    refused = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert refused.code == 2, refused
+    assert "locked by ops@other-host pid 4242" in refused.stderr and "--break-lock" in refused.stderr
+    assert live_mappings(boto_client) == {"": (rest, "prod")}
+    taken = cli("run", str(plan_path), "--yes", "--until", "1", "--break-lock", "--endpoint-url", aws)
+    assert taken.code == 0, taken
+    assert "broke the lock of ops@other-host pid 4242" in taken.stderr
+    assert v2.get_tags(ResourceArn=arn)["Tags"] == {}
+
+
+def test_a_local_lock_file_refuses_a_second_runner(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    lock = plan_path.parent / "plan.yaml.journal.json.lock"
+    lock.write_text(json.dumps({"holder": "me@here pid 1", "time": "2026-12-01T13:00:00Z"}))
+    refused = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert refused.code == 2 and "locked by me@here pid 1" in refused.stderr, refused
+
+
+def test_rollback_command_returns_to_rest(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    assert cli("run", str(plan_path), "--yes", "--until", "2", "--endpoint-url", aws).code == 0
+    result = cli("run", str(plan_path), "--rollback", "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert live_mappings(boto_client) == {"": (rest, "prod")}
+
+
+def test_drift_is_refused_with_what_changed(setup, cli, aws, boto_client):
+    rest, http, plan_path, _ = setup
+    boto_client("apigatewayv2").create_api_mapping(DomainName=DOMAIN, ApiId=rest, Stage="prod", ApiMappingKey="admin")
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert result.code == 2, result
+    assert "no longer matches" in result.stderr and "'admin'" in result.stderr
+
+
+def test_status_shows_live_state_journal_and_lock(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    assert cli("run", str(plan_path), "--yes", "--until", "1", "--endpoint-url", aws).code == 0
+    result = cli("status", str(plan_path), "--output", "json", "--endpoint-url", aws)
+    assert result.code == 0, result
+    report = json.loads(result.stdout)
+    assert report["live_matches"] == "step 1" and report["steps_done"] == 1 and report["share"] == 10.0
+    assert report["lock"] == {"local": None, "aws": None}
+    assert {g["name"] for g in report["last_gates"]} >= {"requests", "5xx_rate"}
+    text = cli("status", str(plan_path), "--endpoint-url", aws)
+    assert "steps done: 1 of 3, 10 % of traffic on HTTP" in text.stdout and "lock: free" in text.stdout
