@@ -287,7 +287,10 @@ def build(facts: Any, req: Any) -> Any:
     steps = [Step(
         name="CloudFront in front (0% on HTTP)",
         share=0.0,
-        calls=[put("rest_origin", rest_origin), put("http_origin", http_origin), put("http_percentage", "0"),
+        calls=[Call("cloudfront-keyvaluestore", "update_keys", {
+                   "KvsARN": kvs_arn, "IfMatch": {"lookup": "kvs_etag"},
+                   "Puts": [{"Key": k, "Value": v} for k, v in (("rest_origin", rest_origin), ("http_origin", http_origin), ("http_percentage", "0"))],
+               }, "us-east-1"),
                alias(distribution, CLOUDFRONT_ZONE)],
         verify={"kvs_arn": kvs_arn, "keys": keys0, "record": {"name": facts.domain_name, "type": "A", "target": distribution}},
         rollback=[alias(old_target["dns"], old_target["zone"])],
