@@ -94,7 +94,7 @@ def put_metrics(cw, rest_name: str, http_id: str, *, http_5xx: float = 1, http_p
         {"MetricName": "Count", "Dimensions": http_dims, "Timestamp": now, "Value": count},
         {"MetricName": "5xx", "Dimensions": http_dims, "Timestamp": now, "Value": float(http_5xx)},
         {"MetricName": "4xx", "Dimensions": http_dims, "Timestamp": now, "Value": 5.0},
-        {"MetricName": "Latency", "Dimensions": http_dims, "Timestamp": now, "Values": [v * 0.9 for v in latencies] + [float(http_p99)]},
+        {"MetricName": "Latency", "Dimensions": http_dims, "Timestamp": now, "Values": [v * 0.9 for v in latencies] + [float(http_p99)] * 2},
     ])
 
 
