@@ -17,6 +17,7 @@ from apigw_migrate.cli import check as check_cmd
 from apigw_migrate.cli import convert as convert_cmd
 from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
+from apigw_migrate.cli import report as report_cmd
 from apigw_migrate.cli import rules as rules_cmd
 from apigw_migrate.errors import ExitCode, UserError
 
@@ -57,6 +58,7 @@ check_cmd.register(app)
 convert_cmd.register(app)
 diff_cmd.register(app)
 rules_cmd.register(app)
+report_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
