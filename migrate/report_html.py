@@ -191,7 +191,7 @@ def bar_chart(rows: list[tuple[str, float, str, str | None, str]], title: str, l
     top_value = max((float(r[1]) for r in rows), default=0) or 1
     span = width - label_width - 110
     height = top + row_h * len(rows) + 4
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">']
+    out = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">']
     for i, (label, value, color, href, text) in enumerate(rows):
         y = top + i * row_h
         w = max(0.0, float(value) / top_value * span)
@@ -323,7 +323,7 @@ def timeline_chart(t: "Timeline") -> str:
     def y(share_: float) -> float:
         return top + plot_h - share_ / 100 * plot_h
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="share of traffic on HTTP over time">']
+    out = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="share of traffic on HTTP over time">']
     for tick in (0, 25, 50, 75, 100):
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#d0d7de" stroke-width="1"/>')
         out.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick}%</text>')
