@@ -431,17 +431,17 @@ def build(
 # Text shared by the HTML and Markdown pages
 
 
-def verdict_counts(report: Report) -> dict[str, int]:
-    return report.summary()["verdicts"]
-
-
 def price_note(report: Report) -> str:
     p = report.prices
-    text = f"Prices: {p.name}, as of {p.date}, from {p.source}."
-    other = [r for r in report.regions if r != p.region]
-    if other:
-        text += f" APIs in {', '.join(other)} are priced with these {p.region} prices; prices there differ."
-    return text
+    return f"Prices: {p.name}, as of {p.date}, from {p.source}. {region_note(report)}".rstrip()
+
+
+def region_note(report: Report) -> str:
+    """Said when an API sits outside the price list's Region, empty otherwise."""
+    other = [r for r in report.regions if r != report.prices.region]
+    if not other:
+        return ""
+    return f"APIs in {', '.join(other)} are priced with these {report.prices.region} prices; prices there differ."
 
 
 def money_notes(report: Report) -> list[str]:

@@ -28,7 +28,7 @@ from apigw_migrate.report import (
     cache_amount,
     cache_fate,
     money_notes,
-    price_note,
+    region_note,
     share,
 )
 
@@ -250,8 +250,10 @@ def _money(report: Report) -> str:
         out.append("</tbody></table>")
     notes = [n for n in money_notes(report) if n != HTTP_NO_CACHE]
     p = report.prices
-    out.append(f'<p class="note">Price list: {esc(p.name)}, as of {esc(p.date)}, from <a href="{esc(p.source)}">{esc(p.source)}</a>.'
-               + esc(price_note(report)[len(f"Prices: {p.name}, as of {p.date}, from {p.source}.") :]) + "</p>")
+    out.append(
+        f'<p class="note">Price list: {esc(p.name)}, as of {esc(p.date)}, from <a href="{esc(p.source)}">{esc(p.source)}</a>. '
+        f"{esc(region_note(report))}</p>"
+    )
     out.extend(f'<p class="note">{esc(n)}</p>' for n in notes)
     return "\n".join(out)
 
