@@ -488,7 +488,7 @@ def render_markdown(report: Report) -> str:
     out = Capped(MARKDOWN_BUDGET)
     s = report.summary()
     out.add("# API Gateway migration report", "")
-    out.add(f"{s['apis']} REST API{'s' if s['apis'] != 1 else ''} · generated {report.generated_at:%Y-%m-%d %H:%M}Z", "")
+    out.add(f"{s['apis']} API{'s' if s['apis'] != 1 else ''} · generated {report.generated_at:%Y-%m-%d %H:%M}Z", "")
     out.add("## Estate", "", "| Verdict | APIs | Meaning |", "|---|---|---|")
     for verdict, n in s["verdicts"].items():
         out.add(f"| {verdict} | {n} | {md_cell(VERDICT_TEXT[verdict])} |")
@@ -598,15 +598,21 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:g}"
 
 
+def _routes_md(routes: list[str], limit: int = 30) -> str:
+    """A few routes, then a count: an API of a thousand routes must not eat the comment's budget."""
+    shown = ", ".join(f"`{md_cell(r)}`" for r in routes[:limit])
+    return shown + (f" (+{len(routes) - limit} more)" if len(routes) > limit else "")
+
+
 def _api_markdown(v: ApiView, out: Capped) -> None:
     out.add(f"## `{md_cell(v.title)}`: {v.verdict}", "", VERDICT_TEXT[v.verdict] + ".", "")
     if v.rest_api_id:
         out.add(f"REST API `{v.rest_api_id}`, stage `{md_cell(v.stage or '')}`, Region {v.region or 'unknown'}.", "")
     movable = v.result.movable_routes
     if movable:
-        out.add(f"**Routes ready to move ({len(movable)}):** " + ", ".join(f"`{md_cell(r)}`" for r in movable), "")
+        out.add(f"**Routes ready to move ({len(movable)}):** " + _routes_md(movable), "")
     if v.result.blocked_routes:
-        out.add(f"**Stay on REST ({len(v.result.blocked_routes)}):** " + ", ".join(f"`{md_cell(r)}`" for r in v.result.blocked_routes), "")
+        out.add(f"**Stay on REST ({len(v.result.blocked_routes)}):** " + _routes_md(v.result.blocked_routes), "")
     if v.features:
         out.add("**REST-only features in use:** " + ", ".join(f"[{i.name}]({i.doc_url})" for i in v.features), "")
     for key, title, _ in ACTIONS:
@@ -615,7 +621,6 @@ def _api_markdown(v: ApiView, out: Capped) -> None:
             continue
         out.add(f"### {title}", "")
         for i in items:
-            where = "whole API" if i.whole_api else ", ".join(f"`{md_cell(r)}`" for r in i.routes[:5]) + (
-                f" (+{len(i.routes) - 5} more)" if len(i.routes) > 5 else "")
+            where = "whole API" if i.whole_api else _routes_md(i.routes, 5)
             out.add(f"- [{i.rule}]({i.doc_url}) {i.name} ×{len(i.findings)} ({where}): {md_cell(i.instead)}")
         out.add("")

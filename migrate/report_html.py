@@ -128,7 +128,7 @@ def render_html(report: Report) -> str:
         "<title>API Gateway migration report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>API Gateway migration report</h1>",
-        f'<p class="muted">{s["apis"]} REST API{"s" if s["apis"] != 1 else ""} · generated '
+        f'<p class="muted">{s["apis"]} API{"s" if s["apis"] != 1 else ""} · generated '
         f"{report.generated_at:%Y-%m-%d %H:%M}Z by apigw-migrate</p>",
         _cards(report),
         _estate(report),

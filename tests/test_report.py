@@ -143,6 +143,27 @@ def test_an_api_that_stays_on_rest_saves_nothing(cli):
     assert "| $49.60 | $49.60 | $0.00 |" in r.stdout
 
 
+def test_an_http_api_document_is_not_priced(cli, tmp_path):
+    r = cli("report", str(clean_bundle(tmp_path)), str(DATA / "checks" / "http.yaml"), "--requests-per-month", "1000000")
+    assert r.code == 0, r
+    assert "| Requests (1,000,000) | $3.50 | $1.00 | $2.50 |" in r.stdout
+    (row,) = [l for l in section(r.stdout, "## APIs").splitlines() if "http.yaml" in l]
+    assert row.endswith("| – | – | – |")
+
+
+@pytest.mark.parametrize("name", ["notes", "n0t3s4p1zz", "n0t3s4p1zz/v1", "notes/v1", "n0t3s4p1zz.bundle.json"])
+def test_requests_can_be_given_by_any_name_of_the_api(cli, tmp_path, name):
+    r = cli("report", str(clean_bundle(tmp_path)), "--requests-per-month", f"{name}=2000000")
+    assert "| Requests (2,000,000) | $7.00 | $2.00 | $5.00 |" in r.stdout, r
+
+
+def test_a_malformed_check_json_report_is_refused_by_name(cli, tmp_path):
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps({"schemaVersion": 1, "tool": {"name": "apigw-migrate"}, "apis": [{"api": "a", "verdict": "great"}]}))
+    r = cli("report", str(path))
+    assert r.code == 2 and "not a check JSON report this version reads" in r.stderr and "great" in r.stderr, r
+
+
 def test_unknown_api_name_for_requests_is_refused(cli, tmp_path):
     r = cli("report", str(clean_bundle(tmp_path)), "--requests-per-month", "nope=5")
     assert r.code == 2 and r.stderr.count("\n") == 1 and "nope" in r.stderr, r

@@ -68,7 +68,7 @@ def test_live_report_prices_each_api_from_its_cloudwatch_count(cli, aws, env, bo
 def test_live_report_with_no_api_says_so(cli, aws, env):
     r = cli("report", "--region", REGION, "--endpoint-url", aws, env=env)
     assert r.code == 0, r
-    assert "0 REST APIs" in r.stdout
+    assert "0 APIs" in r.stdout
 
 
 def test_live_report_maps_aws_errors_to_exit_3(cli, env):
