@@ -225,7 +225,7 @@ def test_cutover_in_markdown(cli):
 
 def test_markdown_stays_under_githubs_comment_limit(cli, tmp_path):
     findings = [
-        {"rule": "AGW201", "severity": "blocker", "message": f"POST /r{i}: needs an API key " + "x" * 200,
+        {"rule": f"AGW{i:03d}", "severity": "blocker", "message": f"POST /r{i}: needs an API key " + "x" * 200,
          "alternative": "y" * 150, "pointer": f"/paths/~1r{i}", "file": "a.json", "line": i, "column": 1,
          "routes": [f"POST /r{i}"], "api": "a.json"}
         for i in range(300)
