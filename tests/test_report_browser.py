@@ -54,7 +54,10 @@ class Browser:
         self.binary, self.workdir, self.runs = binary, workdir, 0
 
     def run(self, url: str, *extra: str) -> tuple[str, list[str]]:
-        """Load `url`; return stdout and the http(s) URLs the page itself asked for."""
+        """Load `url`; return stdout and the http(s) URLs the page itself asked for.
+
+        `console` keeps what the page logged (errors, policy violations) from this run.
+        """
         self.runs += 1
         netlog = self.workdir / f"net-{self.runs}.json"
         args = [
@@ -62,11 +65,12 @@ class Browser:
             f"--user-data-dir={self.workdir / 'profile'}", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--disable-default-apps",
             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-            f"--log-net-log={netlog}", *extra, url,
+            f"--log-net-log={netlog}", "--enable-logging=stderr", "--v=0", *extra, url,
         ]
         env = {**os.environ, "HOME": str(self.workdir)}
         done = subprocess.run(args, capture_output=True, text=True, timeout=180, env=env, cwd=self.workdir)
         assert done.returncode == 0, done.stderr[-2000:]
+        self.console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
         return done.stdout, page_requests(netlog)
 
 
@@ -165,9 +169,21 @@ def test_page_reads_right_and_its_script_sorts_under_the_policy(browser, page):
     assert len(savings) == 4 and savings == sorted(savings, reverse=True), savings
 
 
-def test_page_loads_nothing_from_the_network(browser, page):
+def test_page_loads_nothing_from_the_network_and_logs_nothing(browser, page):
     _, requests = browser.run(page.as_uri(), "--dump-dom")
     assert requests == []
+    # no policy violation, no script error
+    assert browser.console == []
+
+
+def test_the_console_check_sees_a_policy_violation(browser, tmp_path):
+    control = tmp_path / "control.html"
+    control.write_text(
+        """<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head>"""
+        "<body><script>document.title = 'ran'</script><p>control</p></body></html>"
+    )
+    browser.run(control.as_uri(), "--dump-dom")
+    assert any("Content Security Policy" in line for line in browser.console), browser.console
 
 
 def test_the_network_check_sees_a_page_that_loads_something(browser, tmp_path):
