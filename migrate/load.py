@@ -740,8 +740,11 @@ def load_all(path: str | Path, max_bytes: int | None = None) -> tuple[list[Sourc
     beside the others instead of hiding them; a file that cannot be read at all raises.
     """
     path_s = str(path)
-    text = read_text(path, max_bytes)
-    parsed = parse(text, path_s)
+    return sources_from_parsed(parse(read_text(path, max_bytes), path_s), path_s)
+
+
+def sources_from_parsed(parsed: Parsed, path_s: str) -> tuple[list[Source], list[UserError]]:
+    """`load_all` for a file already parsed (a caller that first looks at the document itself)."""
     names = template_rest_apis(parsed.document)
     if len(names) < 2:
         return [source_from_document(parsed.document, path_s, parsed.positions, ref_strings=parsed.ref_strings)], []

@@ -18,6 +18,7 @@ from apigw_migrate.cli import convert as convert_cmd
 from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
 from apigw_migrate.cli import plan as plan_cmd
+from apigw_migrate.cli import report as report_cmd
 from apigw_migrate.cli import rules as rules_cmd
 from apigw_migrate.cli import run as run_cmd
 from apigw_migrate.errors import ExitCode, UserError
@@ -61,6 +62,7 @@ diff_cmd.register(app)
 plan_cmd.register(app)
 rules_cmd.register(app)
 run_cmd.register(app)
+report_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
