@@ -154,3 +154,44 @@ def test_status_shows_live_state_journal_and_lock(setup, cli, aws):
     assert {g["name"] for g in report["last_gates"]} >= {"requests", "5xx_rate"}
     text = cli("status", str(plan_path), "--endpoint-url", aws)
     assert "steps done: 1 of 3, 10 % of traffic on HTTP" in text.stdout and "lock: free" in text.stdout
+
+
+def test_resume_needs_a_journal_and_an_open_run_needs_resume(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    nothing = cli("run", str(plan_path), "--resume", "--endpoint-url", aws)
+    assert nothing.code == 2 and "nothing to resume" in nothing.stderr, nothing
+    journal = plan_path.parent / "plan.yaml.journal.json"
+    journal.write_text(json.dumps({"journal_version": 1, "plan": str(plan_path), "plan_sha256": _sha(plan_path), "strategy": "path",
+                                   "domain": DOMAIN, "records": [{"seq": 1, "time": "2026-12-01T14:00:00Z", "step": None, "event": "run", "status": "started"}]}))
+    open_run = cli("run", str(plan_path), "--endpoint-url", aws)
+    assert open_run.code == 2 and "--resume" in open_run.stderr and "--rollback" in open_run.stderr, open_run
+
+
+def _sha(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_until_names_a_step_or_is_refused(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    assert cli("run", str(plan_path), "--yes", "--until", "orders to HTTP", "--endpoint-url", aws).code == 0
+    assert live_mappings(boto_client) == {"": (rest, "prod"), "orders": (http, "$default")}
+    bad = cli("run", str(plan_path), "--until", "9", "--endpoint-url", aws)
+    assert bad.code == 2 and "--until '9'" in bad.stderr, bad
+
+
+def test_live_view_renders_gates_against_limits():
+    from rich.console import Console
+
+    from apigw_migrate.cli.run import Display
+
+    display = Display("text", total=3)
+    display._track({"event": "gate", "step": 1, "step_name": "carts to HTTP", "share": 30.0, "time_left": 42.0,
+                    "gates": [{"name": "5xx_rate", "value": 0.002, "rest_value": 0.001, "threshold": 0.01, "verdict": "pass"}]})
+    console = Console(width=100, record=True, force_terminal=False)
+    console.print(display._render())
+    text = " ".join(console.export_text().split())  # the title wraps to the table's width
+    assert "step 2/3 carts to HTTP · 30 % on HTTP · 42 s of bake left" in text
+    assert "5xx_rate" in text and "0.002" in text and "0.01" in text and "pass" in text

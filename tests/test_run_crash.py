@@ -23,9 +23,10 @@ def two_step_plan(rest: str, http: str) -> Plan:
     return plan
 
 
-def child_run(argv: list[str], kill_at: int, when: str, log_path: str) -> int:
+def child_run(argv: list[str], kill_at: int, when: str, log_path: str, writes_only: bool = False) -> int:
     """Run the CLI in a forked child that SIGKILLs itself at AWS call number `kill_at` (`before` it is sent,
-    or `after` its answer, before the journal records it). Returns the child's wait status."""
+    or `after` its answer, before the journal records it); with `writes_only`, the number counts only the
+    mapping writes. Returns the child's wait status."""
     pid = os.fork()
     if pid:
         return os.waitpid(pid, 0)[1]
@@ -39,6 +40,8 @@ def child_run(argv: list[str], kill_at: int, when: str, log_path: str) -> int:
         original = aws.AwsContext.client
 
         def before(model, **_):
+            if writes_only and _snake(model.name) not in MUTATIONS:
+                return
             seen[0] += 1
             if when == "before" and seen[0] == kill_at:
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -47,7 +50,7 @@ def child_run(argv: list[str], kill_at: int, when: str, log_path: str) -> int:
             name = _snake(model.name)
             if name in MUTATIONS:
                 os.write(log, f"{name} {params.get('ApiMappingKey', params.get('ApiMappingId', ''))}\n".encode())
-            if when == "after" and seen[0] == kill_at:
+            if when == "after" and seen[0] == kill_at and (name in MUTATIONS or not writes_only):
                 os.kill(os.getpid(), signal.SIGKILL)
 
         def client(self, service, region=None, purpose=""):
@@ -116,3 +119,23 @@ def test_sigkill_at_every_call_then_resume_applies_each_write_once(aws, boto_cli
         after_kill = [op for _, op, _ in counted.calls if op in MUTATIONS]
         assert sorted(before_kill + after_kill) == sorted(["create_api_mapping", "update_api_mapping", "delete_api_mapping"]), (when, kill_at, before_kill, after_kill)
         monkeypatch.undo()
+
+
+def test_sigkill_during_a_rollback_then_resume_finishes_it(aws, boto_client, tmp_path):
+    rest, http = make_apis(boto_client)
+    cw = boto_client("cloudwatch")
+    put_metrics(cw, "shop", http)
+    plan_path = write_plan(tmp_path, path_plan(rest, http))
+    from conftest import run_cli
+
+    assert run_cli("run", str(plan_path), "--yes", "--until", "2", "--endpoint-url", aws).code == 0
+    put_metrics(cw, "shop", http, http_5xx=300)
+    # step 3 makes 3 writes; the 4th write is the rollback's switch of the root back to REST: die after it
+    status = child_run(["run", str(plan_path), "--yes", "--endpoint-url", aws], 4, "after", str(tmp_path / "calls.log"), writes_only=True)
+    assert os.WIFSIGNALED(status), status
+    assert open(tmp_path / "calls.log").read().splitlines()[-1].startswith("update_api_mapping")
+    resumed = run_cli("run", str(plan_path), "--resume", "--yes", "--break-lock", "--endpoint-url", aws)
+    assert resumed.code == 1, resumed
+    assert "finishing an interrupted rollback" in resumed.stderr
+    items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
+    assert {m["ApiMappingKey"]: m["ApiId"] for m in items} == {"": rest}

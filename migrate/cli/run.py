@@ -111,7 +111,10 @@ def status(
     journal_path = state or default_journal(plan_path)
     journal = Journal.load(journal_path, plan_digest(text)) if journal_path.exists() else None
     clients = aws.connect(profile, region or plan.domain.region, endpoint_url)
-    live, _ = Runner(plan, str(plan_path), journal, clients, Options()).read()
+    runner = Runner(plan, str(plan_path), journal, clients, Options())
+    runner.resolve_stack_outputs()
+    plan = runner.plan
+    live, _ = runner.read()
     lock = Lock(plan, clients, Path(f"{journal_path}.lock"), "", "")
     matches = [i + 1 for i, s in enumerate(plan.steps) if effects.same(plan.strategy, s.verify, live)]
     report: dict[str, Any] = {

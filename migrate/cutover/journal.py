@@ -123,7 +123,11 @@ class Journal:
         record: dict[str, Any] = {"seq": len(self.records) + 1, "time": iso(self.now()), "step": step, "event": event, "status": status}
         record.update(redact({k: v for k, v in fields.items() if v is not None}))
         self.records.append(record)
-        self.write()
+        try:
+            self.write()
+        except OSError as e:
+            self.records.pop()  # memory stays what the disk holds; no AWS call follows an unwritten record
+            raise InputError(f"cannot write the journal: {e.strerror or e}", str(self.path)) from None
         for listener in self.listeners:
             listener(record)
         return record

@@ -98,6 +98,7 @@ class Runner:
             assert self.journal_factory is not None
             self.journal = self.journal_factory()
         self.journal.listeners.append(self.emit)
+        self.resolve_stack_outputs()
         lock = Lock(self.plan, self.clients, Path(f"{self.journal.path}.lock"), holder_name(), iso(self.clock.now()), self.kvs_etag)
         broken = lock.acquire(self.options.break_lock)
         self.journal.append("lock", "done", message=f"took the lock as {lock.marker}" + (f"; broke the lock of {broken}" if broken else ""))
@@ -276,10 +277,31 @@ class Runner:
         return aws.paginate(client, "get_api_mappings", "Items", f"custom domain {self.plan.domain.name}", DomainName=self.plan.domain.name)
 
     def resolve(self, call: Call) -> dict[str, Any]:
-        """The call's parameters with every lookup replaced by the live value it names."""
+        """The call's parameters with every lookup replaced by the live value it names (the ETag last, for
+        the store the call names)."""
         if not lookups(call.params):
             return call.params
-        return _replace(call.params, lambda item: self.lookup(item, call))
+        params = _replace(call.params, lambda item: item if item["lookup"] == "kvs_etag" else self.lookup(item, call))
+        return _replace(params, lambda item: self.kvs_etag(params.get("KvsARN")))
+
+    def resolve_stack_outputs(self) -> None:
+        """Replace the plan's stack_output lookups (in states and calls) by the deployed stack's outputs.
+
+        A plan made before its CloudFormation stack existed names the KeyValueStore ARN and the
+        distribution by output; they do not change while the stack stands, so one read serves the run.
+        """
+        if not any(item["lookup"] == "stack_output" for item in lookups(self.plan.to_dict())):
+            return
+        cache: dict[str, Any] = {}
+
+        def output(item: dict[str, Any]) -> Any:
+            if item["lookup"] != "stack_output":
+                return item
+            if item["output"] not in cache:
+                cache[item["output"]] = self.lookup(item, Call("cloudformation", "describe_stacks"))
+            return cache[item["output"]]
+
+        self.plan = Plan.from_dict(_replace(self.plan.to_dict(), output))
 
     def lookup(self, item: dict[str, Any], call: Call) -> Any:
         kind = item["lookup"]
@@ -296,12 +318,14 @@ class Runner:
 
             value = stack_output(self.clients, self.plan, item["output"])
             if value is None:
-                raise AwsError(f"stack {item.get('stack')} has no output {item['output']} yet")
+                raise UsageError(f"stack {item.get('stack')} has no output {item['output']}: deploy the stack the plan names before running it")
             return value
         raise UsageError(f"unknown lookup {kind!r}")
 
     def kvs_etag(self, arn: Any = None) -> str:
         arn = arn if isinstance(arn, str) else self.plan.baseline.get("kvs_arn")
+        if not isinstance(arn, str):
+            raise UsageError("the plan names no KeyValueStore ARN (baseline kvs_arn)")
         client = self.clients.client("cloudfront-keyvaluestore", "us-east-1")
         return aws.call(client, "describe_key_value_store", "the KeyValueStore", KvsARN=arn)["ETag"]
 
