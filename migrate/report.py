@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from apigw_migrate.findings import API_VERDICTS, ApiResult, CheckReport, Finding, Severity
 from apigw_migrate.pricing import PriceList, money
-from apigw_migrate.render import MARKDOWN_BUDGET, RULE_DOCS_URL, VERDICT_TEXT
+from apigw_migrate.render import MARKDOWN_BUDGET, RULE_DOCS_URL, SCHEMA_VERSION, VERDICT_TEXT
 from apigw_migrate.render import _md_cell as md_cell
 
 if TYPE_CHECKING:
@@ -343,6 +343,10 @@ def collect(paths: list[str], max_bytes: int | None = None) -> tuple[list[ApiVie
         try:
             parsed = parse(read_text(path, max_bytes), path)
             if is_check_report(parsed.document):
+                if parsed.document["schemaVersion"] != SCHEMA_VERSION:
+                    raise InputError(
+                        f"check JSON report schemaVersion {parsed.document['schemaVersion']!r}: this version reads {SCHEMA_VERSION}", path
+                    )
                 try:
                     views.extend(view_of(result_from_json(a), None) for a in parsed.document["apis"])
                 except (KeyError, TypeError, ValueError, AttributeError) as e:

@@ -164,6 +164,13 @@ def test_a_malformed_check_json_report_is_refused_by_name(cli, tmp_path):
     assert r.code == 2 and "not a check JSON report this version reads" in r.stderr and "great" in r.stderr, r
 
 
+def test_a_check_json_report_of_another_schema_version_is_refused(cli, tmp_path):
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps({"schemaVersion": 2, "tool": {"name": "apigw-migrate"}, "apis": []}))
+    r = cli("report", str(path))
+    assert r.code == 2 and "schemaVersion 2" in r.stderr, r
+
+
 def test_unknown_api_name_for_requests_is_refused(cli, tmp_path):
     r = cli("report", str(clean_bundle(tmp_path)), "--requests-per-month", "nope=5")
     assert r.code == 2 and r.stderr.count("\n") == 1 and "nope" in r.stderr, r
