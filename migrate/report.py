@@ -111,6 +111,11 @@ class ApiView:
         return self.result.verdict
 
     @property
+    def label(self) -> str:
+        """The title with its stage: one API's stages are separate rows of an estate."""
+        return f"{self.title} ({self.stage})" if self.stage else self.title
+
+    @property
     def moves(self) -> str:
         """How much of the API can move by its verdict: all, part (blocked routes stay) or none."""
         return {"ready": "all", "ready-with-changes": "all", "partial": "part"}.get(self.verdict, "none")
@@ -510,7 +515,7 @@ def render_markdown(report: Report) -> str:
         r = v.result.summary()["routes"]
         c = v.cost
         out.add(
-            f"| {md_cell(v.title)} | {v.verdict} | {r['ready']} | {r['needs-change']} | {r['blocked']} | "
+            f"| {md_cell(v.label)} | {v.verdict} | {r['ready']} | {r['needs-change']} | {r['blocked']} | "
             f"{sum(v.blockers.values())} | {money(c.now) if c else '–'} | {money(c.after) if c else '–'} | "
             f"{money(c.saving) if c else '–'} |"
         )
@@ -609,7 +614,7 @@ def _routes_md(routes: list[str], limit: int = 30) -> str:
 
 
 def _api_markdown(v: ApiView, out: Capped) -> None:
-    out.add(f"## `{md_cell(v.title)}`: {v.verdict}", "", VERDICT_TEXT[v.verdict] + ".", "")
+    out.add(f"## `{md_cell(v.label)}`: {v.verdict}", "", VERDICT_TEXT[v.verdict] + ".", "")
     if v.rest_api_id:
         out.add(f"REST API `{v.rest_api_id}`, stage `{md_cell(v.stage or '')}`, Region {v.region or 'unknown'}.", "")
     movable = v.result.movable_routes
