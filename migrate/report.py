@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from apigw_migrate.findings import API_VERDICTS, ApiResult, CheckReport, Finding, Severity
 from apigw_migrate.pricing import PriceList, money
-from apigw_migrate.render import MARKDOWN_BUDGET, RULE_DOCS_URL, VERDICT_TEXT
+from apigw_migrate.render import MARKDOWN_BUDGET, RULE_DOCS_URL, SCHEMA_VERSION, VERDICT_TEXT
 from apigw_migrate.render import _md_cell as md_cell
 
 if TYPE_CHECKING:
@@ -109,6 +109,11 @@ class ApiView:
     @property
     def verdict(self) -> str:
         return self.result.verdict
+
+    @property
+    def label(self) -> str:
+        """The title with its stage: one API's stages are separate rows of an estate."""
+        return f"{self.title} ({self.stage})" if self.stage else self.title
 
     @property
     def moves(self) -> str:
@@ -343,6 +348,10 @@ def collect(paths: list[str], max_bytes: int | None = None) -> tuple[list[ApiVie
         try:
             parsed = parse(read_text(path, max_bytes), path)
             if is_check_report(parsed.document):
+                if parsed.document["schemaVersion"] != SCHEMA_VERSION:
+                    raise InputError(
+                        f"check JSON report schemaVersion {parsed.document['schemaVersion']!r}: this version reads {SCHEMA_VERSION}", path
+                    )
                 try:
                     views.extend(view_of(result_from_json(a), None) for a in parsed.document["apis"])
                 except (KeyError, TypeError, ValueError, AttributeError) as e:
@@ -506,7 +515,7 @@ def render_markdown(report: Report) -> str:
         r = v.result.summary()["routes"]
         c = v.cost
         out.add(
-            f"| {md_cell(v.title)} | {v.verdict} | {r['ready']} | {r['needs-change']} | {r['blocked']} | "
+            f"| {md_cell(v.label)} | {v.verdict} | {r['ready']} | {r['needs-change']} | {r['blocked']} | "
             f"{sum(v.blockers.values())} | {money(c.now) if c else '–'} | {money(c.after) if c else '–'} | "
             f"{money(c.saving) if c else '–'} |"
         )
@@ -605,7 +614,7 @@ def _routes_md(routes: list[str], limit: int = 30) -> str:
 
 
 def _api_markdown(v: ApiView, out: Capped) -> None:
-    out.add(f"## `{md_cell(v.title)}`: {v.verdict}", "", VERDICT_TEXT[v.verdict] + ".", "")
+    out.add(f"## `{md_cell(v.label)}`: {v.verdict}", "", VERDICT_TEXT[v.verdict] + ".", "")
     if v.rest_api_id:
         out.add(f"REST API `{v.rest_api_id}`, stage `{md_cell(v.stage or '')}`, Region {v.region or 'unknown'}.", "")
     movable = v.result.movable_routes

@@ -425,7 +425,7 @@ def _route_list(routes: list[str], limit: int = 12) -> str:
 
 
 def _api_section(i: int, v: ApiView) -> str:
-    out = [f'<section id="api-{i}"><h3>{esc(v.title)} {badge(v.verdict)}</h3>', f"<p>{esc(VERDICT_TEXT[v.verdict])}.</p>"]
+    out = [f'<section id="api-{i}"><h3>{esc(v.label)} {badge(v.verdict)}</h3>', f"<p>{esc(VERDICT_TEXT[v.verdict])}.</p>"]
     meta = [f"file <code>{esc(v.result.source_path)}</code>"]
     if v.rest_api_id:
         meta.insert(0, f"REST API <code>{esc(v.rest_api_id)}</code>, stage <code>{esc(v.stage or '')}</code>, Region {esc(v.region or 'unknown')}")

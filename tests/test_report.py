@@ -133,13 +133,13 @@ def test_estate_tiers_count_all_requests_together(cli, tmp_path):
     # 400 M in all: the estate crosses both first tiers even though neither API does alone
     assert "| Requests (400,000,000) | $1,353.10 | $390.00 | $963.10 |" in r.stdout
     apis = section(r.stdout, "## APIs")
-    assert "| a | ready | 5 | 0 | 0 | 0 | $1,050.00 | $300.00 | $750.00 |" in apis
-    assert "| b | ready | 5 | 0 | 0 | 0 | $350.00 | $100.00 | $250.00 |" in apis
+    assert "| a (v1) | ready | 5 | 0 | 0 | 0 | $1,050.00 | $300.00 | $750.00 |" in apis
+    assert "| b (v1) | ready | 5 | 0 | 0 | 0 | $350.00 | $100.00 | $250.00 |" in apis
 
 
 def test_an_api_that_stays_on_rest_saves_nothing(cli):
     r = cli("report", str(FIXTURES / "bookstore.bundle.json"), "--requests-per-month", "10000000")
-    assert "| bookstore | stay-on-rest | 0 | 0 | 21 |" in r.stdout
+    assert "| bookstore (prod) | stay-on-rest | 0 | 0 | 21 |" in r.stdout
     assert "| $49.60 | $49.60 | $0.00 |" in r.stdout
 
 
@@ -162,6 +162,13 @@ def test_a_malformed_check_json_report_is_refused_by_name(cli, tmp_path):
     path.write_text(json.dumps({"schemaVersion": 1, "tool": {"name": "apigw-migrate"}, "apis": [{"api": "a", "verdict": "great"}]}))
     r = cli("report", str(path))
     assert r.code == 2 and "not a check JSON report this version reads" in r.stderr and "great" in r.stderr, r
+
+
+def test_a_check_json_report_of_another_schema_version_is_refused(cli, tmp_path):
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps({"schemaVersion": 2, "tool": {"name": "apigw-migrate"}, "apis": []}))
+    r = cli("report", str(path))
+    assert r.code == 2 and "schemaVersion 2" in r.stderr, r
 
 
 def test_unknown_api_name_for_requests_is_refused(cli, tmp_path):
@@ -192,7 +199,7 @@ def test_unreadable_input_is_listed_and_the_others_reported(cli, tmp_path):
     assert r.code == 2, r
     text = out.read_text()
     assert "## Inputs that could not be read" in text and "broken.json" in text
-    assert "## `notes`: ready" in text
+    assert "## `notes (v1)`: ready" in text
 
 
 def test_nothing_to_report_is_a_usage_error(cli):

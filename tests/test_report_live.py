@@ -59,8 +59,9 @@ def test_live_report_prices_each_api_from_its_cloudwatch_count(cli, aws, env, bo
     assert "Requests per API: CloudWatch Count, last 30 days (us-east-1)." in text
     apis = text[text.index("## APIs") :]
     # shop: 350 M requests → REST 333 M × $3.50 + 17 M × $2.80 = $1,213.10 + cache $14.60
-    assert "| shop |" in apis and "| $1,227.70 |" in apis
-    assert "| orders |" in apis and "| $3.50 |" in apis
+    rows = {l.split(" | ")[0]: l for l in apis.splitlines() if l.startswith("| ")}
+    assert "| $1,227.70 |" in rows["| shop (prod)"]
+    assert "| $3.50 |" in rows["| orders (live)"]
     assert "| Requests (351,000,000) |" in text
     assert "| shop | prod | 0.5 GB | $14.60 |" in text
 
