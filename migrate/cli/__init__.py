@@ -15,6 +15,7 @@ import typer
 from apigw_migrate import __version__
 from apigw_migrate.cli import check as check_cmd
 from apigw_migrate.cli import convert as convert_cmd
+from apigw_migrate.cli import demo as demo_cmd
 from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
 from apigw_migrate.cli import plan as plan_cmd
@@ -63,6 +64,7 @@ plan_cmd.register(app)
 rules_cmd.register(app)
 run_cmd.register(app)
 report_cmd.register(app)
+demo_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
