@@ -38,11 +38,12 @@ INSTALL_HINT = "the demo needs moto (the local AWS): pip install -e '.[demo]'"
 # The credentials the demo's clients sign with: the local AWS accepts any, and a user's real ones
 # (or their profile) must never be read for it.
 DEMO_ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo", "AWS_DEFAULT_REGION": REGION,
-            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
+            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+            # a proxy from the environment must not carry the calls to 127.0.0.1 off this machine
+            "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 DROP_ENV = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE")
-# Short enough that the two runs take seconds, long enough that each step's gates are read twice.
-BAKE = "1s"
-INTERVAL = "0.5"
+# No bake: each step's gates are read once, so both runs take seconds (a real plan bakes 10 minutes).
+BAKE = "0"
 
 # The files the demo writes, in the order the pipeline makes them (the plan adds one definition per group).
 BUNDLE, CHECK_JSON, HTTP_DEF, TEMPLATE = "shop.bundle.json", "shop.check.json", "shop-http.yaml", "shop-http.template.yaml"
@@ -341,11 +342,25 @@ class DemoStepFailed(Exception):
     """A command of the demo did not end as the demo expects (a bug: exit 70)."""
 
 
+def reset(endpoint_url: str) -> None:
+    """Empty the local AWS: moto keeps its state per process, so a second demo in one process starts clean."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST"), timeout=30).read()
+
+
+@dataclass
+class Apis:
+    """What the demo made in the local AWS, by id."""
+
+    sample: Sample
+    rest_name: str
+    http_id: str
+    groups: dict[str, str]  # route group → the HTTP API serving it re-rooted under its mapping
+
+
 def run_demo(folder: Path, out: Callable[[str], None]) -> list[Path]:
     """The whole pipeline on the local AWS; returns the files written, all in `folder`."""
-    import yaml
-
-    from apigw_migrate.aws import connect
     from apigw_migrate.localaws import LocalAws
 
     require_moto()
@@ -359,75 +374,9 @@ def run_demo(folder: Path, out: Callable[[str], None]) -> list[Path]:
     started = time.monotonic()
     with demo_credentials(), LocalAws() as endpoint_url:
         demo = Demo(folder, endpoint_url, out)
-        clients = connect(None, REGION, endpoint_url)
         demo.say(f"Local AWS (moto) on {endpoint_url}: no AWS account, nothing leaves this machine.")
-
-        demo.stage("0. The REST API", f"The sample REST API of {SAMPLE.relative_to(SAMPLE.parents[2])} is created in the local AWS with "
-                   "direct API calls: Cognito and Lambda TOKEN authorizers, a usage plan, a stage with settings, "
-                   f"and the Regional custom domain {DOMAIN} whose root maps to the stage.")
-        sample = build_sample(clients, api)
-        demo.say(f"REST API {sample.rest_api_id} ({api['info']['title']}), stage {STAGE}, {len(api['paths'])} paths; "
-                 f"usage plan {sample.usage_plan_id}; https://{DOMAIN}/ → {sample.rest_api_id}/{STAGE}")
-
-        demo.stage("1. export", "Reads the REST API back from AWS into a bundle: the OpenAPI export plus what the export "
-                   "leaves out (stage settings, usage plans, authorizers, custom domains, Cognito app clients).")
-        demo.command("export", "--rest-api-id", sample.rest_api_id, "--stage", STAGE, *demo.aws(), "-o", demo.path(BUNDLE))
-
-        demo.stage("2. check", "Every REST-only feature the API uses, with its rule, place and the HTTP-API alternative, and a "
-                   "verdict per route and per API. Exit code 1 would mean blockers.")
-        demo.command("check", demo.path(BUNDLE), expect=(0, 1))
-        demo.command("check", demo.path(BUNDLE), "--format", "json", "-o", demo.path(CHECK_JSON), "--fail-on", "never")
-
-        demo.stage("3. convert", "Writes the HTTP API definition (OpenAPI 3.0 for import-api) and a CloudFormation template "
-                   "with the API, its stage and the Lambda permissions for the new API id. Blocked routes would be "
-                   "left out with --on-blocked skip.")
-        demo.command("convert", demo.path(BUNDLE), "-o", demo.path(HTTP_DEF), "--on-blocked", "skip", expect=(0, 1))
-        demo.command("convert", demo.path(BUNDLE), "--format", "cloudformation", "-o", demo.path(TEMPLATE), "--on-blocked", "skip", expect=(0, 1))
-
-        demo.stage("4. the HTTP API", "The HTTP API is created from the converted definition. On AWS, "
-                   f"`aws apigatewayv2 import-api --body file://{HTTP_DEF}` or deploying {TEMPLATE} does this; the local "
-                   "AWS has no import-api, so the demo makes its authorizers, integrations and routes with direct calls.")
-        http_doc = yaml.safe_load(Path(demo.path(HTTP_DEF)).read_text(encoding="utf-8"))
-        http_id = create_http_api(clients, http_doc, "shop-http")
-        grant(clients, sample.functions, http_id)
-        routes = clients.client("apigatewayv2").get_routes(ApiId=http_id)["Items"]
-        demo.say(f"HTTP API {http_id}: {len(routes)} routes ({', '.join(sorted(r['RouteKey'] for r in routes))}), stage $default")
-        put_traffic(clients, api["info"]["title"], http_id, http_share=0.0)
-
-        demo.stage("5. plan", "A staged cutover of the custom domain. API Gateway has no weighted API mappings, so the path "
-                   "strategy moves one group of routes at a time (a mapping per first path segment), then switches the "
-                   "root. A mapping strips its base path, so each group is served by an HTTP API whose routes are "
-                   "re-rooted: the plan writes their definitions beside it (plan.GROUP.http.yaml).")
-        groups = plan_groups(clients, demo, api, sample, http_id)
-        group_args = [a for g, gid in groups.items() for a in ("--group-api", f"{g}={gid}")]
-        demo.command("plan", "--domain", DOMAIN, "--rest-api-id", sample.rest_api_id, "--rest-stage", STAGE,
-                     "--http-api-id", http_id, *group_args, "--http-definition", demo.path(HTTP_DEF), "--bake", BAKE,
-                     *demo.aws(), "-o", demo.path(PLAN))
-        for extra in sorted(folder.glob("plan.*.http.yaml")):
-            demo.path(extra.name)
-        demo.command("plan", "--explain", demo.path(PLAN))
-
-        demo.stage("6. run", "Executes the plan: each step's calls, a read-back of the mappings, then the gates (error rates and "
-                   "latency of both APIs in CloudWatch, here healthy synthetic metrics) while the step bakes "
-                   f"({BAKE} here; 10 minutes by default). Every call is journalled before and after.")
-        put_traffic(clients, api["info"]["title"], http_id, http_share=0.5)
-        demo.command("run", demo.path(PLAN), "--interval", INTERVAL, *demo.aws())
-        demo.path(JOURNAL)
-        demo.command("status", demo.path(PLAN), *demo.aws())
-
-        demo.stage("7. a failed gate", "Back to REST on demand, then the same plan again: two steps pass, and before the third "
-                   "the HTTP API starts answering 8 % of its requests with 5xx. The gate fails, the run rolls back to "
-                   "100 % REST and verifies it by reading the mappings back (exit code 1).")
-        demo.command("run", demo.path(PLAN), "--rollback", "--yes", *demo.aws())
-        demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), "--until", "2", "--interval", INTERVAL, *demo.aws())
-        put_traffic(clients, api["info"]["title"], http_id, http_share=0.5, requests=4000, http_5xx_rate=0.08)
-        demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), "--interval", INTERVAL, *demo.aws(), expect=(1,))
-
-        demo.stage("8. report", "One self-contained HTML page: the verdict, blockers by rule, the work left, the monthly cost now "
-                   "and after, and the cutover drawn from the journal (share on HTTP per step, each gate against its limit, "
-                   "the rollback).")
-        demo.command("report", demo.path(CHECK_JSON), "--run", demo.path(FAILED_JOURNAL), "--requests-per-month",
-                     "50000000", "-o", demo.path(REPORT))
+        apis = prepare(demo, api)
+        cutover(demo, apis)
     files = [folder / name for name in demo.written]
     out("")
     out(f"Done in {time.monotonic() - started:.0f} s; the local AWS is stopped. Everything the demo wrote is in {folder}:")
@@ -436,7 +385,93 @@ def run_demo(folder: Path, out: Callable[[str], None]) -> list[Path]:
     return files
 
 
-def plan_groups(clients: Any, demo: Demo, api: dict, sample: Sample, http_id: str) -> dict[str, str]:
+def prepare(demo: Demo, api: dict) -> Apis:
+    """The sample REST API, then export, check, convert, and the HTTP APIs made from what convert wrote."""
+    import yaml
+
+    from apigw_migrate.aws import connect
+
+    clients = connect(None, REGION, demo.endpoint_url)
+    reset(demo.endpoint_url)
+    demo.stage("0. The REST API", f"The sample REST API of {SAMPLE.relative_to(SAMPLE.parents[2])} is created in the local AWS with "
+               "direct API calls: Cognito and Lambda TOKEN authorizers, a usage plan, a stage with settings, "
+               f"and the Regional custom domain {DOMAIN} whose root maps to the stage.")
+    sample = build_sample(clients, api)
+    demo.say(f"REST API {sample.rest_api_id} ({api['info']['title']}), stage {STAGE}, {len(api['paths'])} paths; "
+             f"usage plan {sample.usage_plan_id}; https://{DOMAIN}/ → {sample.rest_api_id}/{STAGE}")
+
+    demo.stage("1. export", "Reads the REST API back from AWS into a bundle: the OpenAPI export plus what the export "
+               "leaves out (stage settings, usage plans, authorizers, custom domains, Cognito app clients).")
+    demo.command("export", "--rest-api-id", sample.rest_api_id, "--stage", STAGE, *demo.aws(), "-o", demo.path(BUNDLE))
+
+    demo.stage("2. check", "Every REST-only feature the API uses, with its rule, place and the HTTP-API alternative, and a "
+               "verdict per route and per API. Exit code 1 would mean blockers; the JSON report feeds `report`.")
+    demo.command("check", demo.path(BUNDLE), expect=(0, 1))
+    demo.command("check", demo.path(BUNDLE), "--format", "json", "-o", demo.path(CHECK_JSON), "--fail-on", "never")
+
+    demo.stage("3. convert", "Writes the HTTP API definition (OpenAPI 3.0 for import-api) and a CloudFormation template "
+               "with the API, its stage and the Lambda permissions for the new API id. Routes that cannot move would be "
+               "left out (--on-blocked skip) and stay on REST.")
+    demo.command("convert", demo.path(BUNDLE), "-o", demo.path(HTTP_DEF), "--on-blocked", "skip", expect=(0, 1))
+    demo.command("convert", demo.path(BUNDLE), "--format", "cloudformation", "-o", demo.path(TEMPLATE), "--on-blocked", "skip",
+                 expect=(0, 1))
+
+    demo.stage("4. the HTTP API", "The HTTP API is created from the converted definition. On AWS, "
+               f"`aws apigatewayv2 import-api --body file://{HTTP_DEF}` or deploying {TEMPLATE} does this; the local "
+               "AWS has no import-api, so the demo makes its authorizers, integrations and routes with direct calls, "
+               "and grants it the Lambda permissions the template holds.")
+    http_doc = yaml.safe_load(Path(demo.path(HTTP_DEF)).read_text(encoding="utf-8"))
+    http_id = create_http_api(clients, http_doc, "shop-http")
+    grant(clients, sample.functions, http_id)
+    routes = clients.client("apigatewayv2").get_routes(ApiId=http_id)["Items"]
+    demo.say(f"HTTP API {http_id}: {len(routes)} routes ({', '.join(sorted(r['RouteKey'] for r in routes))}), stage $default")
+    groups = group_apis(clients, demo, sample)
+    return Apis(sample, api["info"]["title"], http_id, groups)
+
+
+def cutover(demo: Demo, apis: Apis) -> None:
+    """plan, then run to 100 %, back to REST, a run whose gate fails at a later step, and the report."""
+    from apigw_migrate.aws import connect
+
+    clients = connect(None, REGION, demo.endpoint_url)
+    rest_id = apis.sample.rest_api_id
+    put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.0)
+    demo.stage("5. plan", "A staged cutover of the custom domain. API Gateway has no weighted API mappings, so the path "
+               "strategy moves one group of routes at a time (an API mapping per first path segment), then switches the "
+               "root mapping in one call. A mapping strips its base path, so each group is served by an HTTP API whose "
+               "routes are re-rooted (made above from the definitions the plan also writes: plan.GROUP.http.yaml).")
+    group_args = [a for g, gid in apis.groups.items() for a in ("--group-api", f"{g}={gid}")]
+    demo.command("plan", "--domain", DOMAIN, "--rest-api-id", rest_id, "--rest-stage", STAGE, "--http-api-id", apis.http_id,
+                 *group_args, "--http-definition", demo.path(HTTP_DEF), "--bake", BAKE, *demo.aws(), "-o", demo.path(PLAN))
+    for extra in sorted(demo.folder.glob("plan.*.http.yaml")):
+        demo.path(extra.name)
+    demo.command("plan", "--explain", demo.path(PLAN))
+
+    demo.stage("6. run", "Executes the plan: each step's calls, a read-back of the mappings, then the gates: error rates and "
+               "latency of both APIs from CloudWatch (here healthy synthetic metrics), each against its limit. The demo's "
+               "plan has no bake time so it takes seconds; a real one watches each step for 10 minutes by default. "
+               "Every call is journalled before and after.")
+    put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5)
+    demo.command("run", demo.path(PLAN), *demo.aws())
+    demo.path(JOURNAL)
+    demo.command("status", demo.path(PLAN), *demo.aws())
+
+    demo.stage("7. a failed gate", "Back to REST on demand (--rollback), then the same plan again with its own journal: two "
+               "steps pass; then the HTTP API starts answering 8 % of its requests with 5xx. The third step's gate fails, "
+               "and the run rolls back to 100 % REST and verifies it by reading the mappings back (exit code 1).")
+    demo.command("run", demo.path(PLAN), "--rollback", "--yes", *demo.aws())
+    demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), "--until", "2", *demo.aws())
+    put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5, requests=4000, http_5xx_rate=0.08)
+    demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), *demo.aws(), expect=(1,))
+
+    demo.stage("8. report", "One self-contained HTML page: the verdict, the work left, the monthly cost now and after, "
+               "and the cutover drawn from the failed run's journal (share on HTTP per step, each gate against its limit, "
+               "the rollback). Open it in a browser.")
+    demo.command("report", demo.path(CHECK_JSON), "--run", demo.path(FAILED_JOURNAL), "--requests-per-month", "50000000",
+                 "-o", demo.path(REPORT))
+
+
+def group_apis(clients: Any, demo: Demo, sample: Sample) -> dict[str, str]:
     """One HTTP API per route group, from the REST definition re-rooted under the group's mapping:
     the definitions `plan` writes beside the plan, made here first so `plan` can name the APIs."""
     from apigw_migrate.cutover.strategies.path import group_routes, reroot_definition
@@ -459,8 +494,14 @@ def plan_groups(clients: Any, demo: Demo, api: dict, sample: Sample, http_id: st
 # --- --serve ---------------------------------------------------------------------------------------
 
 
-def serve(port: int, load: bool, out: Callable[[str], None], ready: Callable[[str], None] | None = None) -> None:
-    """The local AWS until Ctrl-C or SIGTERM; the first line printed is `endpoint: URL`."""
+def serve(port: int, load: bool, out: Callable[[str], None]) -> None:
+    """The local AWS until Ctrl-C or SIGTERM; the first line printed is `endpoint: URL`.
+
+    With the sample, the REST API and its HTTP APIs are made as the demo makes them (export and convert
+    run quietly in a temporary folder), and healthy synthetic traffic is put into CloudWatch every
+    minute, so `plan` and `run` by hand find what they need."""
+    import tempfile
+
     from apigw_migrate.aws import connect
     from apigw_migrate.localaws import LocalAws
 
@@ -468,27 +509,52 @@ def serve(port: int, load: bool, out: Callable[[str], None], ready: Callable[[st
     api = load_sample() if load else None
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    quiet_server_log()
     server = LocalAws(port)
     try:
         try:
             endpoint_url = server.start()
         except OSError as e:
-            raise UsageError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({e.strerror or e})") from None
+            raise UsageError(f"--port {port}: cannot listen on 127.0.0.1 ({e.strerror or e})") from None
         out(f"endpoint: {endpoint_url}")
+        traffic: Callable[[], None] = lambda: None
         if api is not None:
-            with demo_credentials():
+            with demo_credentials(), tempfile.TemporaryDirectory(prefix="apigw-migrate-demo-") as scratch:
+                apis = prepare(Demo(Path(scratch), endpoint_url, lambda line: None), api)
                 clients = connect(None, REGION, endpoint_url)
-                sample = build_sample(clients, api)
-                http_id = create_http_api(clients, api_for_http(api), "shop-http")
-            for line in serve_guide(endpoint_url, sample, http_id):
+
+                def traffic() -> None:
+                    with demo_credentials():
+                        put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5)
+
+                traffic()
+            for line in serve_guide(endpoint_url, apis):
                 out(line)
         out("Ctrl-C or SIGTERM stops it.")
         try:
-            while not stop.wait(0.5):
-                pass
+            while not stop.wait(60):
+                traffic()
         except KeyboardInterrupt:
             pass
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
     out("stopped")
+
+
+def serve_guide(endpoint_url: str, apis: Apis) -> list[str]:
+    """What is loaded, and the commands that drive it by hand."""
+    groups = " ".join(f"--group-api {g}={gid}" for g, gid in apis.groups.items())
+    aws = f"--region {REGION} --endpoint-url {endpoint_url}"
+    return [
+        f"sample: REST API {apis.sample.rest_api_id} (stage {STAGE}) behind https://{DOMAIN}/; HTTP API {apis.http_id}; "
+        f"per-group HTTP APIs {', '.join(f'{g}={gid}' for g, gid in apis.groups.items())}",
+        "healthy synthetic traffic for both APIs is put into CloudWatch every minute",
+        "try, in another shell (the local AWS accepts any credentials):",
+        f"  export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_DEFAULT_REGION={REGION}",
+        f"  apigw-migrate export --rest-api-id {apis.sample.rest_api_id} --stage {STAGE} {aws} -o shop.bundle.json",
+        f"  apigw-migrate plan --domain {DOMAIN} --rest-api-id {apis.sample.rest_api_id} --rest-stage {STAGE} "
+        f"--http-api-id {apis.http_id} {groups} --bake 0 {aws} -o plan.yaml",
+        f"  apigw-migrate run plan.yaml {aws}",
+        f"  apigw-migrate status plan.yaml {aws}",
+    ]
