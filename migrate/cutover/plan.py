@@ -158,13 +158,15 @@ def choose(facts: Facts, wanted: str) -> tuple[str, str]:
         if reason:
             raise UsageError(f"--strategy {wanted} cannot carry this cutover: {reason}")
         return wanted, WHY[wanted](facts)
-    skipped = []
+    skipped: list[tuple[str, str]] = []
     for name in AUTO_ORDER:
         reason = fits(facts, name)
         if reason is None:
             why = WHY[name](facts)
-            return name, why + (f" (not path or route53: {'; '.join(skipped)})" if skipped else "")
-        skipped.append(reason)
+            if skipped:
+                why += f" (not {' or '.join(n for n, _ in skipped)}: {'; '.join(r for _, r in skipped)})"
+            return name, why
+        skipped.append((name, reason))
     raise AssertionError("cloudfront always fits")  # pragma: no cover
 
 
@@ -256,7 +258,7 @@ def _header(plan: Plan, facts: Facts, notes: list[str]) -> str:
 
 
 def shares_of(groups: dict[str, list[str]], counts: dict[str, int] | None) -> dict[str, float]:
-    """Each group's share of traffic in percent (summing to 100), from route counts; equal shares without.
+    """Each group's share of traffic in percent (summing to 100, unrounded), from route counts; equal shares without.
 
     >>> shares_of({"a": ["GET /a"], "b": ["GET /b"]}, {"GET /a": 30, "GET /b": 10})
     {'a': 75.0, 'b': 25.0}
@@ -266,8 +268,8 @@ def shares_of(groups: dict[str, list[str]], counts: dict[str, int] | None) -> di
     totals = {g: sum((counts or {}).get(r, 0) for r in routes) for g, routes in groups.items()}
     whole = sum(totals.values())
     if not counts or whole == 0:
-        return {g: round(100.0 / len(groups), 2) for g in groups}
-    return {g: round(100.0 * t / whole, 2) for g, t in totals.items()}
+        return {g: 100.0 / len(groups) for g in groups}
+    return {g: 100.0 * t / whole for g, t in totals.items()}
 
 
 @dataclass
