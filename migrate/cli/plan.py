@@ -81,6 +81,11 @@ def plan(
         return
     if explain is not None:
         loaded = planfile.load(explain)
+        if fmt is not PlanFormat.markdown and output is None and sys.stdout.isatty():
+            from rich.console import Console
+
+            explain_mod.render_rich(loaded.plan, Console())
+            return
         _emit(explain_mod.markdown(loaded.plan) if fmt is PlanFormat.markdown else explain_mod.text(loaded.plan), output)
         return
     missing = [flag for flag, value in (("--domain", domain), ("--rest-api-id", rest_api_id), ("--rest-stage", rest_stage), ("--http-api-id", http_api_id)) if not value]

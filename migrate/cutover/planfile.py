@@ -191,8 +191,6 @@ def call_problems(call: dict) -> list[tuple[list, str]]:
             out.append((["params"], "lookup mapping_id needs key: the mapping key (\"\" for the root mapping)"))
         elif kind == "stack_output" and not (isinstance(item.get("stack"), str) and isinstance(item.get("output"), str)):
             out.append((["params"], "lookup stack_output needs stack and output names"))
-        elif kind == "file" and not isinstance(item.get("path"), str):
-            out.append((["params"], "lookup file needs path: a file beside the plan"))
     if out:
         return out
     model = _service_model(call["service"])
