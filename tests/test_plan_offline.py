@@ -233,3 +233,28 @@ def test_usage_mistakes_exit_2(cli, tmp_path: Path) -> None:
     assert result.code == 2 and "NAME=API_ID" in result.stderr
     result = cli(*BASE[:-2], "--http-api-id", "h1", "--rest-stage", "dev")
     assert result.code == 2
+
+
+def test_a_disabled_execute_api_endpoint_gets_an_origin_custom_domain(cli, tmp_path: Path) -> None:
+    bundle = json.loads(SHOP.read_text())
+    bundle["restApi"]["disableExecuteApiEndpoint"] = True
+    path = tmp_path / "shop.bundle.json"
+    path.write_text(json.dumps(bundle))
+    out = tmp_path / "plan.yaml"
+    args = [a if a != str(SHOP) else str(path) for a in BASE]
+    result = cli(*args, "--strategy", "cloudfront", "--hosted-zone-id", "Z0SHOP", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    stored = {p["Key"]: p["Value"] for p in plan.steps[0].calls[0].params["Puts"]}
+    assert stored["rest_origin"] == "origin-rest.api.shop.example.com"
+    assert stored["http_origin"] == "h1j2k3l4m5.execute-api.us-east-1.amazonaws.com"
+    assert any(p.rule == "PRE502" for p in plan.preflight)
+    template = (tmp_path / "plan.origins.us-east-1.template.json").read_text()
+    from cfnlint.api import lint
+
+    assert [str(m) for m in lint(template, regions=["us-east-1"]) if m.rule.id.startswith("E")] == []
+    resources = json.loads(template)["Resources"]
+    assert resources["RestOriginMapping"]["Properties"] == {"DomainName": {"Ref": "RestOrigin"}, "ApiId": "a1b2c3d4e5", "Stage": "prod"}
+    distribution = json.loads((tmp_path / "plan.cloudfront.template.json").read_text())["Resources"]["Distribution"]
+    (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+    assert (origin["DomainName"], origin["OriginPath"]) == ("origin-rest.api.shop.example.com", "")

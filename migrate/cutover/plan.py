@@ -62,7 +62,6 @@ class Facts:
     http_routes: list[str] | None  # route keys of the HTTP API (definition or live), None = unknown
     http_exists: bool | None = None
     http_stage_exists: bool | None = None
-    http_endpoint: str | None = None  # the HTTP API's execute-api hostname
     rest_endpoint_disabled: bool | None = None
     http_endpoint_disabled: bool | None = None
     http_domain: dict[str, Any] | None = None  # the same hostname as a custom domain in the HTTP API's Region

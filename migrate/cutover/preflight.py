@@ -78,7 +78,7 @@ RULES = {
                 "after the last step, disable the REST API's default endpoint (disableExecuteApiEndpoint) so no client bypasses the domain",
                 "rest-api-disable-default-endpoint"),
         PreRule("PRE502", "execute-api-endpoint-disabled", Severity.INFO,
-                "the CloudFront origin for this API is an origin custom domain the plan creates, since its execute-api hostname answers 403",
+                "its CloudFront origin is an origin custom domain (origin-rest. or origin-http. before the hostname) in the plan's origins template: deploy it before running",
                 "rest-api-disable-default-endpoint"),
         PreRule("PRE601", "no-metrics-rest", Severity.WARNING,
                 "gates compare HTTP with REST: without REST data (5XXError, 4XXError, Count by ApiName) every gate is insufficient; send traffic or check the API name",
