@@ -299,7 +299,7 @@ def _lc(node: Any, what: str, key: Any) -> tuple[int, int] | None:
 # --- writing -------------------------------------------------------------------------------------------
 
 
-def to_document(plan: Plan, header: str = "", step_comments: list[str] | None = None) -> Any:
+def to_document(plan: Plan, header: str = "") -> Any:
     """The plan as a ruamel CommentedMap with a header comment and a comment above each step."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -318,8 +318,7 @@ def to_document(plan: Plan, header: str = "", step_comments: list[str] | None = 
         document.yaml_set_start_comment(header)
     import textwrap
 
-    comments = step_comments or [s.comment for s in plan.steps]
-    for i, text in enumerate(comments):
+    for i, text in enumerate(s.comment for s in plan.steps):
         if text:
             document["steps"].yaml_set_comment_before_after_key(i, before="\n".join(textwrap.wrap(text, 100)), indent=2)
     return document

@@ -307,8 +307,9 @@ def build(facts: Any, req: Any) -> Any:
     zone = facts.hosted_zone_id or "REPLACE-WITH-HOSTED-ZONE-ID"
     d = facts.domain or {}
     old_target = {"dns": d.get("regional_domain_name") or d.get("distribution_domain_name") or "", "zone": d.get("regional_zone") or CLOUDFRONT_ZONE}
-    record = {"name": facts.domain_name, "type": "A", "target": old_target["dns"].lower() or None}
-    baseline = facts.baseline_extra.get("cloudfront") or {"kvs_arn": kvs_arn, "keys": {}, "record": record}
+    # where the hostname points now: read from Route 53 when planning live, else the domain's own target
+    target = facts.baseline_extra.get("record_target", old_target["dns"].lower() or None)
+    baseline = {"kvs_arn": kvs_arn, "keys": {}, "record": {"name": facts.domain_name, "type": "A", "target": target}}
 
     def put(key: str, value: str) -> Call:
         return Call("cloudfront-keyvaluestore", "put_key", {"KvsARN": kvs_arn, "Key": key, "Value": value, "IfMatch": {"lookup": "kvs_etag"}}, "us-east-1")
