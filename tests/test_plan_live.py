@@ -130,7 +130,7 @@ def test_route53_plans_weights_across_two_regions_and_they_apply(cli, make, tmp_
     assert "SetIdentifier" not in plain and plain["AliasTarget"]["DNSName"].rstrip(".") in targets
 
 
-def test_route53_in_one_region_is_refused_with_the_reason_and_the_alternatives(cli, make, tmp_path: Path) -> None:
+def test_route53_in_one_region_is_refused_with_the_reason_and_the_alternatives_U(cli, make, tmp_path: Path) -> None:
     shop = build_shop(make)
     result = cli(*plan_args(make, shop, "--strategy", "route53", "-o", str(tmp_path / "plan.yaml")))
     assert result.code == 2, result

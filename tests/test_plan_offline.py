@@ -180,7 +180,7 @@ def test_auto_picks_path_on_a_regional_tls12_domain(cli, tmp_path: Path) -> None
     assert "# Strategy path:" in text and "no weighted API mappings" in text
 
 
-def test_route53_offline_cannot_see_the_second_region(cli, tmp_path: Path) -> None:
+def test_route53_offline_cannot_see_the_second_region_U(cli, tmp_path: Path) -> None:
     result = cli(*BASE, "--strategy", "route53", "-o", str(tmp_path / "p.yaml"))
     assert result.code == 2, result
     assert "unique within a Region" in result.stderr and "--strategy path" in result.stderr and "cloudfront" in result.stderr
@@ -258,3 +258,17 @@ def test_a_disabled_execute_api_endpoint_gets_an_origin_custom_domain(cli, tmp_p
     distribution = json.loads((tmp_path / "plan.cloudfront.template.json").read_text())["Resources"]["Distribution"]
     (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
     assert (origin["DomainName"], origin["OriginPath"]) == ("origin-rest.api.shop.example.com", "")
+
+
+def test_a_source_arn_grant_must_name_the_new_api_id_U() -> None:
+    from apigw_migrate.cutover.preflight import grants
+
+    def policy(source: str) -> dict:
+        return {"Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+                               "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{source}"}}}]}
+
+    assert grants(policy("h1/*"), "h1")
+    assert grants(policy("h1/*/*/*"), "h1")  # a REST-style pattern still covers METHOD/path routes
+    assert grants(policy("h1/$default/$default"), "h1")
+    assert not grants(policy("a1/*"), "h1")
+    assert grants(policy("h1/authorizers/*"), "h1", "authorizer") and not grants(policy("h1/*/GET/*"), "h1", "authorizer")

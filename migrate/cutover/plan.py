@@ -128,6 +128,7 @@ def fits(facts: Facts, strategy: str) -> str | None:
             return f"custom domain {facts.domain_name} was not found in {facts.domain_region}"
         if d["endpoint_type"] != "REGIONAL":
             return f"{d['name']} is edge-optimized, and an HTTP API can only be mapped on a Regional domain"
+        # Whether HTTP mappings work on the newer enhanced (TLS 1.3) policies is [U] (§10): only TLS_1_2 fits.
         if d["security_policy"] != "TLS_1_2":
             return f"{d['name']} uses {d['security_policy']}, and HTTP API mappings need TLS_1_2"
         if d.get("routing_mode") not in (None, "", "API_MAPPING_ONLY", "BASE_PATH_MAPPING_ONLY"):
@@ -136,6 +137,8 @@ def fits(facts: Facts, strategy: str) -> str | None:
             return f"the HTTP API is in {facts.http.region}, the domain in {d['region']}: a mapping joins a domain and an API of one Region"
         return None
     if strategy == "route53":
+        # [U] derived (fact sheet §10): a Regional domain name is unique within a Region and an alias
+        # record's name must equal it, so one Region cannot hold both sides of the weighted set.
         if facts.http.region == facts.rest.region:
             return (
                 f"both APIs are in {facts.rest.region}, and a Regional custom domain name is unique within a Region, so "

@@ -220,6 +220,7 @@ def grants(policy: Any, api_id: str, kind: str = "integration") -> bool:
                 # arn:aws:execute-api:region:account:API_ID/... (authorizers: API_ID/authorizers/ID)
                 rest = str(arn).split(":", 5)[-1]
                 candidate = f"{api_id}/authorizers/x" if kind == "authorizer" else f"{api_id}/stage/GET/x"
+                # the $default route's ARN has no method/path pair, so "/*/*/*" misses it: [U] (§15)
                 if fnmatch.fnmatchcase(candidate, rest) or fnmatch.fnmatchcase(f"{api_id}/$default/$default", rest):
                     return True
     return False

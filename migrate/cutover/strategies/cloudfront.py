@@ -92,6 +92,8 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 
+# cf.updateRequestOrigin's parameters beyond the documented page are [U] (§10): the function sets only
+# domainName and originPath and lets every other origin setting come from the distribution's origin.
 FUNCTION_TEMPLATE = r"""import cf from 'cloudfront';
 
 // apigw-migrate cutover router (cloudfront-js-2.0, viewer request).
