@@ -272,3 +272,16 @@ def test_a_source_arn_grant_must_name_the_new_api_id_U() -> None:
     assert grants(policy("h1/$default/$default"), "h1")
     assert not grants(policy("a1/*"), "h1")
     assert grants(policy("h1/authorizers/*"), "h1", "authorizer") and not grants(policy("h1/*/GET/*"), "h1", "authorizer")
+
+
+def test_planning_to_stdout_writes_the_named_files_in_the_current_directory(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(*BASE, *GROUP_APIS)
+    assert result.code == 0, result
+    plan = planfile.loads(result.stdout, "<stdout>").plan
+    assert all((tmp_path / g["definition"]).is_file() for g in plan.settings["groups"].values() if "definition" in g)
+    result = cli(*BASE, *GROUP_APIS, "--format", "markdown", "-o", "plan.yaml")
+    assert result.code == 0, result
+    assert result.stdout.startswith("# Cutover of `api.shop.example.com` (path)")
+    assert planfile.load(tmp_path / "plan.yaml").plan.strategy == "path"
+    assert cli(*BASE, *GROUP_APIS, "--format", "markdown").code == 2
