@@ -285,3 +285,21 @@ def test_planning_to_stdout_writes_the_named_files_in_the_current_directory(cli,
     assert result.stdout.startswith("# Cutover of `api.shop.example.com` (path)")
     assert planfile.load(tmp_path / "plan.yaml").plan.strategy == "path"
     assert cli(*BASE, *GROUP_APIS, "--format", "markdown").code == 2
+
+
+def test_groups_from_a_file_take_multi_level_base_paths(cli, tmp_path: Path) -> None:
+    groups = tmp_path / "groups.yaml"
+    groups.write_text("buying: orders\nbrowsing: catalog/items\n")
+    out = tmp_path / "plan.yaml"
+    result = cli(*BASE, "--group-by", str(groups), "--group-api", "buying=gbuying001", "--group-api", "browsing=gbrowse001", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    assert plan.settings["groups"]["browsing"]["mapping"] == "catalog/items"
+    # carts, health and / are in no group: they move with the root switch
+    assert sorted(plan.settings["groups"][""]["routes"]) == ["GET /", "GET /carts/{cartId}", "GET /health", "PUT /carts/{cartId}"]
+    browsing = yaml.safe_load((tmp_path / "plan.browsing.http.yaml").read_text())
+    assert sorted(browsing["paths"]) == ["/", "/{sku}"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- orders\n")
+    result = cli(*BASE, "--group-by", str(bad), "-o", str(out))
+    assert result.code == 2 and "group name: base path" in result.stderr

@@ -39,7 +39,7 @@ def plan(
     strategy: Strategy = typer.Option(Strategy.auto, "--strategy", help="path (API mappings by route group), cloudfront (a true percentage), route53 (weights across Regions), or auto: the first that fits."),
     steps: Optional[str] = typer.Option(None, "--steps", help="Cumulative HTTP shares, e.g. 1,5,25,50,100 (path: groups are batched to reach each)."),
     preset: Optional[str] = typer.Option(None, "--preset", help="Canary10Percent5Minutes, Linear10PercentEvery10Minutes or AllAtOnce (steps and bake)."),
-    bake: Optional[str] = typer.Option(None, "--bake", help="How long each step is watched before the next: 600, 90s, 10m, 1h [default: 10m]."),
+    bake: Optional[str] = typer.Option(None, "--bake", help="How long each step is watched before the next: 600, 90s, 10m, 1h (default 10m)."),
     group_by: str = typer.Option("first-segment", "--group-by", help="path: first-segment, or a YAML file of group name: base path."),
     group_api: List[str] = typer.Option([], "--group-api", help="path: NAME=API_ID, an HTTP API serving group NAME re-rooted under its mapping (repeatable)."),
     client_key: str = typer.Option("header:x-client-id", "--client-key", help="cloudfront: what keeps a client on one side: header:NAME, cookie:NAME or ip."),
