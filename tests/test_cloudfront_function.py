@@ -11,6 +11,7 @@ apart from its import line.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -195,3 +196,9 @@ def test_the_code_as_written_is_an_es_module_node_accepts(tmp_path: Path) -> Non
 def test_the_client_key_is_the_only_thing_filled_in() -> None:
     assert FUNCTION_TEMPLATE.count("__CLIENT_KEY__") == 1
     assert 'const CLIENT_KEY = {"kind": "header", "name": "x-client-id"};' in HEADER_CODE
+
+
+def test_the_origin_is_changed_with_domain_name_and_origin_path_only_U() -> None:
+    # every other origin setting stays the distribution's: the full parameter list of updateRequestOrigin is unconfirmed
+    calls = re.findall(r"cf\.updateRequestOrigin\((\{[^}]*\})\)", HEADER_CODE)
+    assert calls == ["{ domainName: target.domainName, originPath: target.originPath }"]

@@ -180,7 +180,7 @@ def test_auto_picks_path_on_a_regional_tls12_domain(cli, tmp_path: Path) -> None
     assert "# Strategy path:" in text and "no weighted API mappings" in text
 
 
-def test_route53_offline_cannot_see_the_second_region(cli, tmp_path: Path) -> None:
+def test_route53_offline_cannot_see_the_second_region_U(cli, tmp_path: Path) -> None:
     result = cli(*BASE, "--strategy", "route53", "-o", str(tmp_path / "p.yaml"))
     assert result.code == 2, result
     assert "unique within a Region" in result.stderr and "--strategy path" in result.stderr and "cloudfront" in result.stderr
@@ -233,3 +233,73 @@ def test_usage_mistakes_exit_2(cli, tmp_path: Path) -> None:
     assert result.code == 2 and "NAME=API_ID" in result.stderr
     result = cli(*BASE[:-2], "--http-api-id", "h1", "--rest-stage", "dev")
     assert result.code == 2
+
+
+def test_a_disabled_execute_api_endpoint_gets_an_origin_custom_domain(cli, tmp_path: Path) -> None:
+    bundle = json.loads(SHOP.read_text())
+    bundle["restApi"]["disableExecuteApiEndpoint"] = True
+    path = tmp_path / "shop.bundle.json"
+    path.write_text(json.dumps(bundle))
+    out = tmp_path / "plan.yaml"
+    args = [a if a != str(SHOP) else str(path) for a in BASE]
+    result = cli(*args, "--strategy", "cloudfront", "--hosted-zone-id", "Z0SHOP", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    stored = {p["Key"]: p["Value"] for p in plan.steps[0].calls[0].params["Puts"]}
+    assert stored["rest_origin"] == "origin-rest.api.shop.example.com"
+    assert stored["http_origin"] == "h1j2k3l4m5.execute-api.us-east-1.amazonaws.com"
+    assert any(p.rule == "PRE502" for p in plan.preflight)
+    template = (tmp_path / "plan.origins.us-east-1.template.json").read_text()
+    from cfnlint.api import lint
+
+    assert [str(m) for m in lint(template, regions=["us-east-1"]) if m.rule.id.startswith("E")] == []
+    resources = json.loads(template)["Resources"]
+    assert resources["RestOriginMapping"]["Properties"] == {"DomainName": {"Ref": "RestOrigin"}, "ApiId": "a1b2c3d4e5", "Stage": "prod"}
+    distribution = json.loads((tmp_path / "plan.cloudfront.template.json").read_text())["Resources"]["Distribution"]
+    (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+    assert (origin["DomainName"], origin["OriginPath"]) == ("origin-rest.api.shop.example.com", "")
+
+
+def test_a_source_arn_grant_must_name_the_new_api_id_U() -> None:
+    from apigw_migrate.cutover.preflight import grants
+
+    def policy(source: str) -> dict:
+        return {"Statement": [{"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "lambda:InvokeFunction",
+                               "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:execute-api:us-east-1:123456789012:{source}"}}}]}
+
+    assert grants(policy("h1/*"), "h1")
+    assert grants(policy("h1/*/*/*"), "h1")  # a REST-style pattern still covers METHOD/path routes
+    assert grants(policy("h1/$default/$default"), "h1")
+    assert not grants(policy("a1/*"), "h1")
+    assert grants(policy("h1/authorizers/*"), "h1", "authorizer") and not grants(policy("h1/*/GET/*"), "h1", "authorizer")
+
+
+def test_planning_to_stdout_writes_the_named_files_in_the_current_directory(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli(*BASE, *GROUP_APIS)
+    assert result.code == 0, result
+    plan = planfile.loads(result.stdout, "<stdout>").plan
+    assert all((tmp_path / g["definition"]).is_file() for g in plan.settings["groups"].values() if "definition" in g)
+    result = cli(*BASE, *GROUP_APIS, "--format", "markdown", "-o", "plan.yaml")
+    assert result.code == 0, result
+    assert result.stdout.startswith("# Cutover of `api.shop.example.com` (path)")
+    assert planfile.load(tmp_path / "plan.yaml").plan.strategy == "path"
+    assert cli(*BASE, *GROUP_APIS, "--format", "markdown").code == 2
+
+
+def test_groups_from_a_file_take_multi_level_base_paths(cli, tmp_path: Path) -> None:
+    groups = tmp_path / "groups.yaml"
+    groups.write_text("buying: orders\nbrowsing: catalog/items\n")
+    out = tmp_path / "plan.yaml"
+    result = cli(*BASE, "--group-by", str(groups), "--group-api", "buying=gbuying001", "--group-api", "browsing=gbrowse001", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    assert plan.settings["groups"]["browsing"]["mapping"] == "catalog/items"
+    # carts, health and / are in no group: they move with the root switch
+    assert sorted(plan.settings["groups"][""]["routes"]) == ["GET /", "GET /carts/{cartId}", "GET /health", "PUT /carts/{cartId}"]
+    browsing = yaml.safe_load((tmp_path / "plan.browsing.http.yaml").read_text())
+    assert sorted(browsing["paths"]) == ["/", "/{sku}"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- orders\n")
+    result = cli(*BASE, "--group-by", str(bad), "-o", str(out))
+    assert result.code == 2 and "group name: base path" in result.stderr

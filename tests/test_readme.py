@@ -28,3 +28,16 @@ def test_the_quick_start_command_works(cli, monkeypatch):
     result = cli(*args[1:])
     assert result.code == 0, result
     assert "1 API checked" in result.stdout
+
+
+def readme_plans() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Cutover plans", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)\n```", section, re.S)
+
+
+def test_the_readme_has_one_valid_plan_per_strategy():
+    from apigw_migrate.cutover import planfile
+
+    plans = [planfile.loads(text, f"README.md plan {i + 1}").plan for i, text in enumerate(readme_plans())]
+    assert sorted(p.strategy for p in plans) == ["cloudfront", "path", "route53"]

@@ -39,7 +39,7 @@ def plan(
     strategy: Strategy = typer.Option(Strategy.auto, "--strategy", help="path (API mappings by route group), cloudfront (a true percentage), route53 (weights across Regions), or auto: the first that fits."),
     steps: Optional[str] = typer.Option(None, "--steps", help="Cumulative HTTP shares, e.g. 1,5,25,50,100 (path: groups are batched to reach each)."),
     preset: Optional[str] = typer.Option(None, "--preset", help="Canary10Percent5Minutes, Linear10PercentEvery10Minutes or AllAtOnce (steps and bake)."),
-    bake: Optional[str] = typer.Option(None, "--bake", help="How long each step is watched before the next: 600, 90s, 10m, 1h [default: 10m]."),
+    bake: Optional[str] = typer.Option(None, "--bake", help="How long each step is watched before the next: 600, 90s, 10m, 1h (default 10m)."),
     group_by: str = typer.Option("first-segment", "--group-by", help="path: first-segment, or a YAML file of group name: base path."),
     group_api: List[str] = typer.Option([], "--group-api", help="path: NAME=API_ID, an HTTP API serving group NAME re-rooted under its mapping (repeatable)."),
     client_key: str = typer.Option("header:x-client-id", "--client-key", help="cloudfront: what keeps a client on one side: header:NAME, cookie:NAME or ip."),
@@ -49,7 +49,7 @@ def plan(
     http_definition: Optional[Path] = typer.Option(None, "--http-definition", help="The converted HTTP API document, to check every route against every mapping."),
     force: bool = typer.Option(False, "--force", help="Write the plan despite preflight blockers, recording them in it."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the plan (files it needs are written beside it)."),
-    fmt: PlanFormat = typer.Option(PlanFormat.yaml, "--format", "-f", help="yaml (the plan), text or markdown (for a change ticket, with a Mermaid diagram)."),
+    fmt: PlanFormat = typer.Option(PlanFormat.yaml, "--format", "-f", help="With --explain: text (a table) or markdown (for a change ticket, with a Mermaid diagram). When planning: the plan goes to -o and this rendering to stdout."),
     explain: Optional[Path] = typer.Option(None, "--explain", help="Print an existing plan as a table (or --format markdown) and exit."),
     validate: Optional[Path] = typer.Option(None, "--validate", help="Check a hand-edited plan (the checks run makes first) and exit."),
     profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile."),
@@ -81,11 +81,18 @@ def plan(
         return
     if explain is not None:
         loaded = planfile.load(explain)
+        if fmt is not PlanFormat.markdown and output is None and sys.stdout.isatty():
+            from rich.console import Console
+
+            explain_mod.render_rich(loaded.plan, Console())
+            return
         _emit(explain_mod.markdown(loaded.plan) if fmt is PlanFormat.markdown else explain_mod.text(loaded.plan), output)
         return
     missing = [flag for flag, value in (("--domain", domain), ("--rest-api-id", rest_api_id), ("--rest-stage", rest_stage), ("--http-api-id", http_api_id)) if not value]
     if missing:
         raise UsageError(f"plan needs {', '.join(missing)} (or --explain PLAN / --validate PLAN)")
+    if fmt is not PlanFormat.yaml and output is None:
+        raise UsageError(f"--format {fmt.value} prints the plan for people; pass -o FILE for the plan itself")
     request = _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_region, strategy.value, steps, preset, bake,
                        group_by, group_api, client_key, hosted_zone_id, route_counts, force, output)
     from apigw_migrate.cutover import plan as plan_mod
@@ -100,19 +107,23 @@ def plan(
     for f in outcome.findings:
         typer.echo(f"{f.rule} {f.severity.value}: {f.message}", err=True)
     document = planfile.to_document(outcome.plan, outcome.header)
-    if fmt is not PlanFormat.yaml:
-        _emit(explain_mod.markdown(outcome.plan) if fmt is PlanFormat.markdown else explain_mod.text(outcome.plan), output)
-        return
+    # The files the plan names sit beside it (the current directory when the plan goes to stdout).
+    where = output.parent if output is not None else Path(".")
+    for name, text in outcome.files.items():
+        _write(where / name, text)
     if output is None:
         typer.echo(planfile.dumps(document), nl=False)
-        return
-    planfile.save(document, output)
-    for name, text in outcome.files.items():
-        _write(output.parent / name, text)
-    typer.echo(f"wrote {output}: {outcome.plan.strategy} plan, {len(outcome.plan.steps)} step(s)"
-               + (f", and {', '.join(sorted(outcome.files))}" if outcome.files else ""), err=True)
+    else:
+        planfile.save(document, output)
+    written = [str(output)] if output is not None else []
+    written += [str(where / name) for name in sorted(outcome.files)]
+    if written:
+        typer.echo(f"wrote {', '.join(written)}: {outcome.plan.strategy} plan, {len(outcome.plan.steps)} step(s)", err=True)
     if outcome.plan.forced:
         typer.echo("preflight had blockers: the plan was written because of --force and records them", err=True)
+    if fmt is not PlanFormat.yaml:
+        # the plan itself went to --output; the rendering for people goes to stdout
+        _emit(explain_mod.markdown(outcome.plan) if fmt is PlanFormat.markdown else explain_mod.text(outcome.plan), None)
 
 
 def _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_region, strategy, steps, preset, bake,  # type: ignore[no-untyped-def]

@@ -39,9 +39,15 @@ def describe_call(call: Call) -> str:
 
 
 def _value(value: Any) -> str:
+    """
+    >>> _value({"lookup": "mapping_id", "key": ""}), _value({"lookup": "kvs_etag"}), _value("")
+    ('<mapping_id (root)>', '<kvs_etag>', "''")
+    """
     if isinstance(value, dict) and "lookup" in value:
-        detail = value.get("key", value.get("output", value.get("path", "")))
-        return f"<{value['lookup']} {detail!s}>".replace(" >", ">") if detail != "" else f"<{value['lookup']} (root)>"
+        if value["lookup"] == "mapping_id":
+            return f"<mapping_id {value.get('key') or '(root)'}>"
+        detail = value.get("output", "")
+        return f"<{value['lookup']} {detail}>" if detail else f"<{value['lookup']}>"
     if value == "":
         return "''"
     return str(value)
@@ -74,6 +80,25 @@ def text(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_rich(plan: Plan, console: Any) -> None:
+    """The same rows as `text`, as a table on a terminal."""
+    from rich.table import Table
+
+    console.print(f"[bold]{plan.strategy}[/bold] cutover of {plan.domain.name}: REST {plan.rest.api_id}/{plan.rest.stage} "
+                  f"→ HTTP {plan.http.api_id}/{plan.http.stage}", markup=True, highlight=False)
+    console.print(f"why: {plan.why}", markup=False, highlight=False)
+    console.print(f"gates: {gate_summary(plan)}", markup=False, highlight=False)
+    table = Table(show_lines=True)
+    for column in ("#", "step", "HTTP share", "bake", "calls", "rollback"):
+        table.add_column(column)
+    for i, step in enumerate(plan.steps, 1):
+        table.add_row(str(i), step.name, f"{step.share:g}%", _duration(step.bake),
+                      "\n".join(describe_call(c) for c in step.calls), "\n".join(describe_call(c) for c in step.rollback))
+    console.print(table)
+    for p in plan.preflight:
+        console.print(f"{p.rule} {p.severity}: {p.message}", markup=False, highlight=False)
+
+
 def markdown(plan: Plan) -> str:
     """For a change ticket: summary, Mermaid diagram of steps, shares and gates, the calls and rollbacks, preflight."""
     out = [f"# Cutover of `{plan.domain.name}` ({plan.strategy})", "",
@@ -84,7 +109,8 @@ def markdown(plan: Plan) -> str:
     previous = "start"
     for i, step in enumerate(plan.steps, 1):
         node = f"s{i}"
-        label = f"{i}. {step.name}<br/>{step.share:g}% on HTTP"
+        share = f"{step.share:g}% on HTTP"
+        label = f"{i}. {step.name}" + ("" if share in step.name else f"<br/>{share}")
         out.append(f'    {node}["{_mermaid(label)}"]')
         out.append(f"    {previous} --> {node}")
         gate = f"g{i}"

@@ -10,7 +10,6 @@ the call by reading live state (`LOOKUPS` lists the kinds):
     {lookup: mapping_id, key: orders}                   the ApiMappingId of mapping key "orders" ("" = root)
     {lookup: kvs_etag}                                  the KeyValueStore's current ETag (describe_key_value_store)
     {lookup: stack_output, stack: NAME, output: KEY}    an output of a deployed CloudFormation stack
-    {lookup: file, path: NAME}                          the text of a file beside the plan
 
 A lookup may also stand for a value in `baseline` or a step's `verify` (the cloudfront strategy's
 `kvs_arn`, the distribution's hostname): resolve it the same way, then compare.
@@ -23,7 +22,7 @@ from typing import Any, Protocol
 
 PLAN_VERSION = 1
 STRATEGY_NAMES = ("path", "cloudfront", "route53")
-LOOKUPS = ("mapping_id", "kvs_etag", "stack_output", "file")
+LOOKUPS = ("mapping_id", "kvs_etag", "stack_output")
 
 
 class ClientSource(Protocol):

@@ -62,7 +62,6 @@ class Facts:
     http_routes: list[str] | None  # route keys of the HTTP API (definition or live), None = unknown
     http_exists: bool | None = None
     http_stage_exists: bool | None = None
-    http_endpoint: str | None = None  # the HTTP API's execute-api hostname
     rest_endpoint_disabled: bool | None = None
     http_endpoint_disabled: bool | None = None
     http_domain: dict[str, Any] | None = None  # the same hostname as a custom domain in the HTTP API's Region
@@ -129,6 +128,7 @@ def fits(facts: Facts, strategy: str) -> str | None:
             return f"custom domain {facts.domain_name} was not found in {facts.domain_region}"
         if d["endpoint_type"] != "REGIONAL":
             return f"{d['name']} is edge-optimized, and an HTTP API can only be mapped on a Regional domain"
+        # Whether HTTP mappings work on the newer enhanced (TLS 1.3) policies is [U] (§10): only TLS_1_2 fits.
         if d["security_policy"] != "TLS_1_2":
             return f"{d['name']} uses {d['security_policy']}, and HTTP API mappings need TLS_1_2"
         if d.get("routing_mode") not in (None, "", "API_MAPPING_ONLY", "BASE_PATH_MAPPING_ONLY"):
@@ -137,6 +137,8 @@ def fits(facts: Facts, strategy: str) -> str | None:
             return f"the HTTP API is in {facts.http.region}, the domain in {d['region']}: a mapping joins a domain and an API of one Region"
         return None
     if strategy == "route53":
+        # [U] derived (fact sheet §10): a Regional domain name is unique within a Region and an alias
+        # record's name must equal it, so one Region cannot hold both sides of the weighted set.
         if facts.http.region == facts.rest.region:
             return (
                 f"both APIs are in {facts.rest.region}, and a Regional custom domain name is unique within a Region, so "
@@ -158,13 +160,15 @@ def choose(facts: Facts, wanted: str) -> tuple[str, str]:
         if reason:
             raise UsageError(f"--strategy {wanted} cannot carry this cutover: {reason}")
         return wanted, WHY[wanted](facts)
-    skipped = []
+    skipped: list[tuple[str, str]] = []
     for name in AUTO_ORDER:
         reason = fits(facts, name)
         if reason is None:
             why = WHY[name](facts)
-            return name, why + (f" (not path or route53: {'; '.join(skipped)})" if skipped else "")
-        skipped.append(reason)
+            if skipped:
+                why += f" (not {' or '.join(n for n, _ in skipped)}: {'; '.join(r for _, r in skipped)})"
+            return name, why
+        skipped.append((name, reason))
     raise AssertionError("cloudfront always fits")  # pragma: no cover
 
 
@@ -256,7 +260,7 @@ def _header(plan: Plan, facts: Facts, notes: list[str]) -> str:
 
 
 def shares_of(groups: dict[str, list[str]], counts: dict[str, int] | None) -> dict[str, float]:
-    """Each group's share of traffic in percent (summing to 100), from route counts; equal shares without.
+    """Each group's share of traffic in percent (summing to 100, unrounded), from route counts; equal shares without.
 
     >>> shares_of({"a": ["GET /a"], "b": ["GET /b"]}, {"GET /a": 30, "GET /b": 10})
     {'a': 75.0, 'b': 25.0}
@@ -266,8 +270,8 @@ def shares_of(groups: dict[str, list[str]], counts: dict[str, int] | None) -> di
     totals = {g: sum((counts or {}).get(r, 0) for r in routes) for g, routes in groups.items()}
     whole = sum(totals.values())
     if not counts or whole == 0:
-        return {g: round(100.0 / len(groups), 2) for g in groups}
-    return {g: round(100.0 * t / whole, 2) for g, t in totals.items()}
+        return {g: 100.0 / len(groups) for g in groups}
+    return {g: 100.0 * t / whole for g, t in totals.items()}
 
 
 @dataclass

@@ -191,8 +191,6 @@ def call_problems(call: dict) -> list[tuple[list, str]]:
             out.append((["params"], "lookup mapping_id needs key: the mapping key (\"\" for the root mapping)"))
         elif kind == "stack_output" and not (isinstance(item.get("stack"), str) and isinstance(item.get("output"), str)):
             out.append((["params"], "lookup stack_output needs stack and output names"))
-        elif kind == "file" and not isinstance(item.get("path"), str):
-            out.append((["params"], "lookup file needs path: a file beside the plan"))
     if out:
         return out
     model = _service_model(call["service"])
@@ -301,7 +299,7 @@ def _lc(node: Any, what: str, key: Any) -> tuple[int, int] | None:
 # --- writing -------------------------------------------------------------------------------------------
 
 
-def to_document(plan: Plan, header: str = "", step_comments: list[str] | None = None) -> Any:
+def to_document(plan: Plan, header: str = "") -> Any:
     """The plan as a ruamel CommentedMap with a header comment and a comment above each step."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -320,8 +318,7 @@ def to_document(plan: Plan, header: str = "", step_comments: list[str] | None = 
         document.yaml_set_start_comment(header)
     import textwrap
 
-    comments = step_comments or [s.comment for s in plan.steps]
-    for i, text in enumerate(comments):
+    for i, text in enumerate(s.comment for s in plan.steps):
         if text:
             document["steps"].yaml_set_comment_before_after_key(i, before="\n".join(textwrap.wrap(text, 100)), indent=2)
     return document

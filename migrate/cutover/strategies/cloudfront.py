@@ -92,6 +92,8 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
 
+# cf.updateRequestOrigin's parameters beyond the documented page are [U] (§10): the function sets only
+# domainName and originPath and lets every other origin setting come from the distribution's origin.
 FUNCTION_TEMPLATE = r"""import cf from 'cloudfront';
 
 // apigw-migrate cutover router (cloudfront-js-2.0, viewer request).
@@ -249,6 +251,31 @@ def template(domain: str, rest_origin: str, code: str, name: str) -> dict[str, A
     }
 
 
+def origins_template(origins: list[tuple[str, Any]], certificate: str | None) -> dict[str, Any]:
+    """CloudFormation for origin custom domains (Regional, TLS 1.2), each mapped to its API stage, with its DNS record."""
+    resources: dict[str, Any] = {}
+    for host, api in origins:
+        name = "Rest" if host.startswith("origin-rest.") else "Http"
+        resources[f"{name}Origin"] = {"Type": "AWS::ApiGatewayV2::DomainName", "Properties": {
+            "DomainName": host,
+            "DomainNameConfigurations": [{"CertificateArn": {"Ref": "CertificateArn"}, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}]}}
+        resources[f"{name}OriginMapping"] = {"Type": "AWS::ApiGatewayV2::ApiMapping", "Properties": {
+            "DomainName": {"Ref": f"{name}Origin"}, "ApiId": api.api_id, "Stage": api.stage}}
+        resources[f"{name}OriginRecord"] = {"Type": "AWS::Route53::RecordSet", "Properties": {
+            "HostedZoneId": {"Ref": "HostedZoneId"}, "Name": host, "Type": "A",
+            "AliasTarget": {"DNSName": {"Fn::GetAtt": [f"{name}Origin", "RegionalDomainName"]},
+                            "HostedZoneId": {"Fn::GetAtt": [f"{name}Origin", "RegionalHostedZoneId"]}}}}
+    certificate_param: dict[str, Any] = {"Type": "String", "Description": "ACM certificate in this Region covering the origin hostnames"}
+    if certificate:
+        certificate_param["Default"] = certificate
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "apigw-migrate: origin custom domains for APIs whose execute-api endpoint is disabled",
+        "Parameters": {"CertificateArn": certificate_param, "HostedZoneId": {"Type": "AWS::Route53::HostedZone::Id"}},
+        "Resources": resources,
+    }
+
+
 def build(facts: Any, req: Any) -> Any:
     """Step 1 deploys nothing: it stores the keys at 0% and points DNS at the distribution; later steps store the percentage."""
     import json
@@ -261,17 +288,30 @@ def build(facts: Any, req: Any) -> Any:
     kvs_arn = {"lookup": "stack_output", "stack": stack, "output": "KeyValueStoreArn"}
     distribution = {"lookup": "stack_output", "stack": stack, "output": "DistributionDomainName"}
     rest_origin = origin_host(facts.rest.api_id, facts.rest.region, facts.rest.stage)
-    http_origin = facts.http_endpoint or origin_host(facts.http.api_id, facts.http.region, facts.http.stage)
+    http_origin = origin_host(facts.http.api_id, facts.http.region, facts.http.stage)
+    # The public hostname now points at CloudFront, so an API whose execute-api endpoint is disabled
+    # gets an origin custom domain of its own, deployed from a template in its Region.
+    origin_domains: dict[str, list[tuple[str, Any]]] = {}
+    if facts.rest_endpoint_disabled:
+        rest_origin = f"origin-rest.{facts.domain_name}"
+        origin_domains.setdefault(facts.rest.region, []).append((rest_origin, facts.rest))
+    if facts.http_endpoint_disabled:
+        http_origin = f"origin-http.{facts.domain_name}"
+        origin_domains.setdefault(facts.http.region, []).append((http_origin, facts.http))
     code = function_code(req.client_key)
     files = {
         f"{stem}.cloudfront.js": code,
         f"{stem}.cloudfront.template.json": json.dumps(template(facts.domain_name, rest_origin, code, stack), indent=2) + "\n",
     }
+    cert = (facts.domain or {}).get("certificate_arn")
+    for region, origins in sorted(origin_domains.items()):
+        files[f"{stem}.origins.{region}.template.json"] = json.dumps(origins_template(origins, cert), indent=2) + "\n"
     zone = facts.hosted_zone_id or "REPLACE-WITH-HOSTED-ZONE-ID"
     d = facts.domain or {}
     old_target = {"dns": d.get("regional_domain_name") or d.get("distribution_domain_name") or "", "zone": d.get("regional_zone") or CLOUDFRONT_ZONE}
-    record = {"name": facts.domain_name, "type": "A", "target": old_target["dns"].lower() or None}
-    baseline = facts.baseline_extra.get("cloudfront") or {"kvs_arn": kvs_arn, "keys": {}, "record": record}
+    # where the hostname points now: read from Route 53 when planning live, else the domain's own target
+    target = facts.baseline_extra.get("record_target", old_target["dns"].lower() or None)
+    baseline = {"kvs_arn": kvs_arn, "keys": {}, "record": {"name": facts.domain_name, "type": "A", "target": target}}
 
     def put(key: str, value: str) -> Call:
         return Call("cloudfront-keyvaluestore", "put_key", {"KvsARN": kvs_arn, "Key": key, "Value": value, "IfMatch": {"lookup": "kvs_etag"}}, "us-east-1")

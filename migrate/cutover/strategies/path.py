@@ -243,7 +243,7 @@ def build(facts: Any, req: Any) -> Any:
     for g in movable:
         key = join_key(rest_key, bases[g])
         target = req.group_apis.get(g, http_id)
-        entry: dict[str, Any] = {"mapping": key, "api_id": target, "share": shares[g], "routes": groups[g]}
+        entry: dict[str, Any] = {"mapping": key, "api_id": target, "share": round(shares[g], 2), "routes": groups[g]}
         document = reroot_definition(facts.rest_src, bases[g], http_stage)
         if document is not None:
             entry["definition"] = f"{stem}.{g.replace('/', '-')}.http.yaml"
@@ -256,7 +256,7 @@ def build(facts: Any, req: Any) -> Any:
                 misrouted[key] = wrong
         settings_groups[g] = entry
     if "" in groups:
-        settings_groups[""] = {"mapping": rest_key, "api_id": http_id, "share": shares[""], "routes": groups[""]}
+        settings_groups[""] = {"mapping": rest_key, "api_id": http_id, "share": round(shares[""], 2), "routes": groups[""]}
 
     batches = _batches(movable, shares, req.steps)
     steps: list[Step] = []

@@ -104,7 +104,8 @@ def build(facts: Any, req: Any) -> Any:
                              for sid, w in baseline["weights"].items() if sid in (rest_id, http_id)])]
         undo = weighted(share, "DELETE")
         if simple:
-            undo.append(("CREATE", simple))
+            # UPSERT: after the DELETEs above the name is free; it also repeats safely
+            undo.append(("UPSERT", simple))
         return [change(*undo)]
 
     steps: list[Step] = []
