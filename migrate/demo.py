@@ -301,8 +301,6 @@ class Demo:
 
     def say(self, text: str = "") -> None:
         self.out(text)
-        if os.environ.get("APIGW_MIGRATE_DEMO_TIMES"):
-            self.out(f"[{time.monotonic():.2f}]")
 
     def stage(self, title: str, explanation: str) -> None:
         self.say()
