@@ -324,7 +324,8 @@ class Demo:
             self.say(text)
         self.say(f"(exit code {code})")
         if code not in expect:
-            raise DemoStepFailed(f"`apigw-migrate {args[0]}` exited with {code}, not {' or '.join(map(str, expect))}")
+            last = text.splitlines()[-1] if text else "no output"
+            raise DemoStepFailed(f"`apigw-migrate {args[0]}` exited with {code}, not {' or '.join(map(str, expect))}: {last}")
         return code
 
     def path(self, name: str) -> str:
@@ -363,11 +364,15 @@ def run_demo(folder: Path, out: Callable[[str], None]) -> list[Path]:
 
     require_moto()
     api = load_sample()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot make the demo's folder: {e.strerror or e}", str(folder)) from None
     for name in STALE:  # an earlier demo's journal would make `run` resume instead of start
         (folder / name).unlink(missing_ok=True)
-    for old in folder.glob("plan.*.http.yaml"):
-        old.unlink()
+    for pattern in ("plan.*.http.yaml", "*.journal.json.lock"):  # a killed demo's run leaves its lock file
+        for old in folder.glob(pattern):
+            old.unlink()
     quiet_server_log()
     started = time.monotonic()
     with demo_credentials(), LocalAws() as endpoint_url:
@@ -510,10 +515,9 @@ def serve(port: int, load: bool, out: Callable[[str], None]) -> None:
     quiet_server_log()
     server = LocalAws(port)
     try:
-        try:
-            endpoint_url = server.start()
-        except OSError as e:
-            raise UsageError(f"--port {port}: cannot listen on 127.0.0.1 ({e.strerror or e})") from None
+        if port:
+            check_port(port)
+        endpoint_url = server.start()
         out(f"endpoint: {endpoint_url}")
         traffic: Callable[[], None] = lambda: None
         if api is not None:
@@ -538,6 +542,18 @@ def serve(port: int, load: bool, out: Callable[[str], None]) -> None:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
     out("stopped")
+
+
+def check_port(port: int) -> None:
+    """A port that cannot be listened on is a usage error (werkzeug would print two lines and exit 1)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug binds it
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as e:
+            raise UsageError(f"--port {port}: cannot listen on 127.0.0.1 ({e.strerror or e})") from None
 
 
 def serve_guide(endpoint_url: str, apis: Apis) -> list[str]:

@@ -104,6 +104,22 @@ def test_port_and_empty_need_serve(cli):
     assert result.code == 2 and "--serve" in result.stderr
 
 
+def test_a_dir_that_is_a_file_is_an_input_error(cli, tmp_path):
+    (tmp_path / "taken").write_text("")
+    result = cli("demo", "--dir", str(tmp_path / "taken" / "demo"))
+    assert result.code == 2 and str(tmp_path / "taken" / "demo") in result.stderr
+
+
+def test_serve_on_a_port_in_use_says_so(cli):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("demo", "--serve", "--empty", "--port", str(port))
+    assert result.code == 2, result
+    assert f"--port {port}" in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_the_demo_extra_holds_the_local_aws_and_test_includes_it():
     try:
         import tomllib

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,7 +12,8 @@ HELP = (
     "fails and rolls back) and report run on it as you would run them. Every file stays in --dir.\n\n"
     "With --serve, the local AWS keeps running (sample loaded unless --empty) for export, plan and run by "
     "hand with --endpoint-url; Ctrl-C or SIGTERM stops it.\n\n"
-    "Needs the demo extra: pip install -e '.[demo]'.\n\n"
+    # rich markup would read [demo] as a style tag
+    "Needs the demo extra: pip install -e '.\\[demo]'.\n\n"
     "\b\nExamples:\n"
     "  apigw-migrate demo\n"
     "  apigw-migrate demo --dir /tmp/shop-demo\n"
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 def demo(
     folder: Path = typer.Option(Path("apigw-migrate-demo"), "--dir", help="Where the demo writes its files."),
     serve: bool = typer.Option(False, "--serve", help="Keep the local AWS running instead, until Ctrl-C or SIGTERM."),
-    port: int = typer.Option(0, "--port", min=0, max=65535, help="With --serve: the port on 127.0.0.1 [default: a free one]."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="With --serve: the port on 127.0.0.1 (0: a free one)."),
     empty: bool = typer.Option(False, "--empty", help="With --serve: start without the sample API."),
 ) -> None:
     from apigw_migrate import demo as demo_mod
@@ -37,13 +37,13 @@ def demo(
 
     if not serve and (port or empty):
         raise UsageError("--port and --empty go with --serve")
-    if serve:
-        demo_mod.serve(port, load=not empty, out=_echo)
-        return
     try:
-        demo_mod.run_demo(folder, _echo)
+        if serve:
+            demo_mod.serve(port, load=not empty, out=_echo)
+        else:
+            demo_mod.run_demo(folder, _echo)
     except demo_mod.DemoStepFailed as e:
-        typer.echo(f"error: internal error: {e} (run again with --debug, and report it)", err=True)
+        typer.echo(f"error: internal error: {e} (a bug: please report it with the output above)", err=True)
         raise typer.Exit(70) from None
 
 
