@@ -20,6 +20,7 @@ import logging
 import os
 import shlex
 import signal
+import textwrap
 import threading
 import time
 import zipfile
@@ -305,7 +306,7 @@ class Demo:
     def stage(self, title: str, explanation: str) -> None:
         self.say()
         self.say(f"== {title}")
-        self.say(explanation)
+        self.say(textwrap.fill(explanation, width=100, break_on_hyphens=False, break_long_words=False))
 
     def command(self, *args: str, expect: tuple[int, ...] = (0,)) -> int:
         """Run one apigw-migrate command as a user would type it, and show its output as it printed it."""
@@ -404,7 +405,8 @@ def prepare(demo: Demo, api: dict) -> Apis:
              f"usage plan {sample.usage_plan_id}; https://{DOMAIN}/ → {sample.rest_api_id}/{STAGE}")
 
     demo.stage("1. export", "Reads the REST API back from AWS into a bundle: the OpenAPI export plus what the export "
-               "leaves out (stage settings, usage plans, authorizers, custom domains, Cognito app clients).")
+               "leaves out (stage settings, usage plans, authorizers, custom domains, Cognito app clients). The local AWS's "
+               "get-export is a stub, so export assembles the document from the API's resources, as its note says.")
     demo.command("export", "--rest-api-id", sample.rest_api_id, "--stage", STAGE, *demo.aws(), "-o", demo.path(BUNDLE))
 
     demo.stage("2. check", "Every REST-only feature the API uses, with its rule, place and the HTTP-API alternative, and a "
@@ -419,10 +421,9 @@ def prepare(demo: Demo, api: dict) -> Apis:
     demo.command("convert", demo.path(BUNDLE), "--format", "cloudformation", "-o", demo.path(TEMPLATE), "--on-blocked", "skip",
                  expect=(0, 1))
 
-    demo.stage("4. the HTTP API", "The HTTP API is created from the converted definition. On AWS, "
-               f"`aws apigatewayv2 import-api --body file://{HTTP_DEF}` or deploying {TEMPLATE} does this; the local "
-               "AWS has no import-api, so the demo makes its authorizers, integrations and routes with direct calls, "
-               "and grants it the Lambda permissions the template holds.")
+    demo.stage("4. the HTTP API", f"On AWS, `aws apigatewayv2 import-api --body file://{HTTP_DEF}` or deploying {TEMPLATE} creates the "
+               "HTTP API. The local AWS has no import-api, so the demo makes its authorizers, integrations and routes with "
+               "direct calls (and one HTTP API per route group, for the plan), and grants them the Lambda permissions.")
     http_doc = yaml.safe_load(Path(demo.path(HTTP_DEF)).read_text(encoding="utf-8"))
     http_id = create_http_api(clients, http_doc, "shop-http")
     grant(clients, sample.functions, http_id)
@@ -439,10 +440,9 @@ def cutover(demo: Demo, apis: Apis) -> None:
     clients = connect(None, REGION, demo.endpoint_url)
     rest_id = apis.sample.rest_api_id
     put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.0)
-    demo.stage("5. plan", "A staged cutover of the custom domain. API Gateway has no weighted API mappings, so the path "
-               "strategy moves one group of routes at a time (an API mapping per first path segment), then switches the "
-               "root mapping in one call. A mapping strips its base path, so each group is served by an HTTP API whose "
-               "routes are re-rooted (made above from the definitions the plan also writes: plan.GROUP.http.yaml).")
+    demo.stage("5. plan", "A staged cutover of the custom domain: API Gateway has no weighted API mappings, so the path strategy "
+               "moves one route group at a time with an API mapping (served by that group's HTTP API, since a mapping strips "
+               "its base path), then switches the root mapping in one call. Each step has its rollback and its gates.")
     group_args = [a for g, gid in apis.groups.items() for a in ("--group-api", f"{g}={gid}")]
     demo.command("plan", "--domain", DOMAIN, "--rest-api-id", rest_id, "--rest-stage", STAGE, "--http-api-id", apis.http_id,
                  *group_args, "--http-definition", demo.path(HTTP_DEF), "--bake", BAKE, *demo.aws(), "-o", demo.path(PLAN))
@@ -450,18 +450,17 @@ def cutover(demo: Demo, apis: Apis) -> None:
         demo.path(extra.name)
     demo.command("plan", "--explain", demo.path(PLAN))
 
-    demo.stage("6. run", "Executes the plan: each step's calls, a read-back of the mappings, then the gates: error rates and "
-               "latency of both APIs from CloudWatch (here healthy synthetic metrics), each against its limit. The demo's "
-               "plan has no bake time so it takes seconds; a real one watches each step for 10 minutes by default. "
-               "Every call is journalled before and after.")
+    demo.stage("6. run", "Each step: its calls (journalled before and after), a read-back of the mappings, then the gates, error "
+               "rates and latency of both APIs from CloudWatch (here healthy synthetic metrics) against their limits. The "
+               "demo's plan has no bake time, so it takes seconds; a real step is watched for 10 minutes by default.")
     put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5)
     demo.command("run", demo.path(PLAN), *demo.aws())
     demo.path(JOURNAL)
     demo.command("status", demo.path(PLAN), *demo.aws())
 
-    demo.stage("7. a failed gate", "Back to REST on demand (--rollback), then the same plan again with its own journal: two "
-               "steps pass; then the HTTP API starts answering 8 % of its requests with 5xx. The third step's gate fails, "
-               "and the run rolls back to 100 % REST and verifies it by reading the mappings back (exit code 1).")
+    demo.stage("7. a failed gate", "Back to REST on demand, then the same plan again with its own journal: two steps pass, then 8 % of the "
+               "HTTP API's new requests fail with 5xx. The third step's gates fail, and the run rolls back to 100 % REST "
+               "and verifies it by reading the mappings back (exit code 1).")
     demo.command("run", demo.path(PLAN), "--rollback", "--yes", *demo.aws())
     demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), "--until", "2", *demo.aws())
     put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5, requests=4000, http_5xx_rate=0.08)
