@@ -158,20 +158,22 @@ def client(service: str, port: int):
                         config=Config(retries={"max_attempts": 1}))
 
 
-def test_serve_loads_the_sample_answers_boto3_and_the_cli_and_stops_on_sigterm(cli, tmp_path):
+def test_serve_loads_the_sample_answers_boto3_and_the_cli_and_stops_on_sigterm(cli, tmp_path, monkeypatch):
     process, port, lines = start_server()
     try:
         apis = client("apigateway", port).get_rest_apis()["items"]
         assert [a["name"] for a in apis] == ["shop"]
         mappings = client("apigatewayv2", port).get_api_mappings(DomainName="api.shop.example.com")["Items"]
         assert [(m["ApiMappingKey"], m["ApiId"]) for m in mappings] == [("", apis[0]["id"])]
-        # the guide's export command works as printed
-        export = next(line.strip() for line in lines if line.strip().startswith("apigw-migrate export "))
-        args = export.split()[1:]
-        args[args.index("-o") + 1] = str(tmp_path / "shop.bundle.json")
-        result = cli(*args)
-        assert result.code == 0, result
+        # every command the guide prints works as printed: export, plan, run to 100 %, status
+        monkeypatch.chdir(tmp_path)
+        commands = [line.strip() for line in lines if line.strip().startswith("apigw-migrate ")]
+        assert [c.split()[1] for c in commands] == ["export", "plan", "run", "status"]
+        for command in commands:
+            result = cli(*command.split()[1:])
+            assert result.code == 0, (command, result)
         assert (tmp_path / "shop.bundle.json").is_file()
+        assert "100 % of traffic on HTTP" in result.stdout
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
