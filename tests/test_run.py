@@ -195,3 +195,23 @@ def test_live_view_renders_gates_against_limits():
     text = " ".join(console.export_text().split())  # the title wraps to the table's width
     assert "step 2/3 carts to HTTP · 30 % on HTTP · 42 s of bake left" in text
     assert "5xx_rate" in text and "0.002" in text and "0.01" in text and "pass" in text
+
+
+def test_a_change_during_the_bake_rolls_back_before_the_next_step(setup, cli, aws, boto_client, monkeypatch):
+    rest, http, plan_path, _ = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    from apigw_migrate.cutover import gates
+
+    real = gates.evaluate
+
+    def meddle(*args, **kwargs):
+        verdicts = real(*args, **kwargs)
+        # someone maps "admin" by hand while step 1 bakes
+        boto_client("apigatewayv2").create_api_mapping(DomainName=DOMAIN, ApiId=rest, Stage="prod", ApiMappingKey="admin")
+        return verdicts
+
+    monkeypatch.setattr(gates, "evaluate", meddle)
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert result.code == 4, result  # the rollback cannot remove a mapping the plan never made: said loudly
+    assert "changed while step 1 baked" in result.stderr and "'admin'" in result.stderr
+    assert live_mappings(boto_client) == {"": (rest, "prod"), "admin": (rest, "prod")}

@@ -136,6 +136,14 @@ class Runner:
         calls_done = position.calls_done
         for index in range(position.steps_done, target + 1):
             step = self.plan.steps[index]
+            if index > position.steps_done:
+                # the start was reconciled; a later step checks nobody changed the domain during the last bake
+                live, _ = self.read()
+                before = self.plan.steps[index - 1].verify
+                if not effects.same(self.plan.strategy, before, live):
+                    difference = effects.describe_difference(self.plan.strategy, before, live)
+                    self.journal.append("verify", "fail", index, step_name=step.name, read_back=live, message=f"before the step: {difference}")
+                    return self.rollback(index - 1, f"the domain changed while step {index} baked: {difference}")
             self.current = index
             self.apply(index, step, calls_done)
             calls_done = 0
@@ -183,7 +191,7 @@ class Runner:
         end, limit = start + step.bake, start + step.bake * (1 + self.options.max_extension)
         first = True
         while True:
-            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now())
+            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now(), http_share=step.share)
             if first and gates.parity is not None:
                 verdicts.append(self.parity(index, step, gates))
             first = False
