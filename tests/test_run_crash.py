@@ -139,3 +139,33 @@ def test_sigkill_during_a_rollback_then_resume_finishes_it(aws, boto_client, tmp
     assert "finishing an interrupted rollback" in resumed.stderr
     items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
     assert {m["ApiMappingKey"]: m["ApiId"] for m in items} == {"": rest}
+
+
+def test_sigterm_rolls_back_like_ctrl_c(aws, boto_client, tmp_path):
+    rest, http = make_apis(boto_client)
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    plan_path = write_plan(tmp_path, path_plan(rest, http))
+    pid = os.fork()
+    if pid == 0:
+        try:
+            from conftest import run_cli
+
+            from apigw_migrate.cutover import gates
+
+            real = gates.evaluate
+
+            def terminated(*args, **kwargs):  # a cancelled CI job, during step 2's bake
+                if "seen" in terminated.__dict__:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                terminated.seen = True
+                return real(*args, **kwargs)
+
+            gates.evaluate = terminated
+            result = run_cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+            os._exit(result.code)
+        finally:
+            os._exit(99)
+    status = os.waitpid(pid, 0)[1]
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 130, status
+    items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
+    assert {m["ApiMappingKey"]: m["ApiId"] for m in items} == {"": rest}

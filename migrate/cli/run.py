@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 
@@ -86,7 +88,7 @@ def run(
         plan, str(plan_path), journal, clients, options, emit=display.event, confirm=_confirm,
         journal_factory=lambda: Journal.create(journal_path, str(plan_path), digest, plan.strategy, plan.domain.name),
     )
-    with display:
+    with display, _sigterm_interrupts():
         result = runner.run()
     display.finish(result)
     if result.code:
@@ -171,6 +173,24 @@ def default_journal(plan_path: Path) -> Path:
     from apigw_migrate.cutover.journal import default_path
 
     return default_path(plan_path)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, a stopped container) is handled like Ctrl-C: roll back, or keep the state."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _confirm(question: str) -> bool:
