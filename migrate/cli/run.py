@@ -61,7 +61,7 @@ def run(
     output: Output = typer.Option(Output.text, "--output", help="text (a live view) or json (one event per line, for CI logs)."),
     break_lock: bool = typer.Option(False, "--break-lock", help="Take the domain's lock from a run that is dead, and say whose it was."),
     allow_insufficient_data: bool = typer.Option(False, "--allow-insufficient-data", help="Pass a bake that never saw enough requests (default: roll back)."),
-    interval: float = typer.Option(60.0, "--interval", min=0.0, help="Seconds between gate evaluations while a step bakes."),
+    interval: float = typer.Option(60.0, "--interval", min=1.0, help="Seconds between gate evaluations while a step bakes."),
     probe_urls: Optional[str] = typer.Option(None, "--probe-urls", metavar="REST_URL,HTTP_URL", help="Base URLs the parity probe calls [default: the execute-api URLs of both stages]."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Named profile from your AWS config (default: AWS_PROFILE)."),
     region: Optional[str] = typer.Option(None, "--region", help="AWS region [default: the plan's domain region]."),
