@@ -88,7 +88,8 @@ def test_sigkill_at_every_call_then_resume_applies_each_write_once(aws, boto_cli
     # A clean run first, to count the calls of the whole ladder.
     rest, http = make_apis(boto_client)
     put_metrics(boto_client("cloudwatch"), "shop", http)
-    plan_path = write_plan(tmp_path / "count", two_step_plan(rest, http)) if (tmp_path / "count").mkdir() is None else None
+    (tmp_path / "count").mkdir()
+    plan_path = write_plan(tmp_path / "count", two_step_plan(rest, http))
     log_path = str(tmp_path / "count.log")
     assert child_run(["run", str(plan_path), "--yes", "--endpoint-url", aws], 0, when, log_path) == 0
     last = open(log_path).read().splitlines()[-1].split()
