@@ -155,7 +155,7 @@ def test_a_blocker_from_check_fails_preflight(cli, tmp_path: Path) -> None:
                  "-o", str(out))
     assert result.code == 1, result
     assert not out.exists()
-    assert re.search(r"PRE401 check still reports blockers on routes that would move: .*AGW", result.stderr)
+    assert re.search(r"PRE401 blocker: check still reports blockers on routes that would move: .*AGW", result.stderr)
 
 
 def test_an_edge_optimized_domain_gets_cloudfront_and_refuses_path(cli, tmp_path: Path) -> None:

@@ -103,9 +103,12 @@ def plan(
         from apigw_migrate.aws import connect
 
         facts = plan_mod.gather_live(connect(profile, region, endpoint_url), request, str(http_definition) if http_definition else None)
-    outcome = plan_mod.make_plan(facts, request)
-    for f in outcome.findings:
-        typer.echo(f"{f.rule} {f.severity.value}: {f.message}", err=True)
+    try:
+        outcome = plan_mod.make_plan(facts, request)
+    except plan_mod.PreflightFailed as failed:
+        _show(failed.findings, fixes=True)
+        raise
+    _show(outcome.findings)
     document = planfile.to_document(outcome.plan, outcome.header)
     # The files the plan names sit beside it (the current directory when the plan goes to stdout).
     where = output.parent if output is not None else Path(".")
@@ -124,6 +127,14 @@ def plan(
     if fmt is not PlanFormat.yaml:
         # the plan itself went to --output; the rendering for people goes to stdout
         _emit(explain_mod.markdown(outcome.plan) if fmt is PlanFormat.markdown else explain_mod.text(outcome.plan), None)
+
+
+def _show(findings: list, fixes: bool = False) -> None:
+    """Preflight findings on stderr, like check's: rule, severity, what; with the fix when they stop the plan."""
+    for f in findings:
+        typer.echo(f"{f.rule} {f.severity.value}: {f.message}", err=True)
+        if fixes and f.severity.value == "blocker":
+            typer.echo(f"    fix: {f.alternative}", err=True)
 
 
 def _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_region, strategy, steps, preset, bake,  # type: ignore[no-untyped-def]

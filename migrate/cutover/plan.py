@@ -192,6 +192,14 @@ WHY = {
 # --- the plan --------------------------------------------------------------------------------------------
 
 
+class PreflightFailed(FindingsError):
+    """Preflight found blockers: no plan. `findings` holds all of them, for the caller to show."""
+
+    def __init__(self, findings: list[Finding], blockers: int) -> None:
+        super().__init__(f"preflight failed with {blockers} blocker(s); no plan written (--force writes it anyway and records them)")
+        self.findings = findings
+
+
 @dataclass
 class Outcome:
     plan: Plan
@@ -211,11 +219,7 @@ def make_plan(facts: Facts, req: PlanRequest) -> Outcome:
     findings = preflight.run(facts, strategy, built.moved_routes, built.not_found, built.misrouted)
     blockers = preflight.blocking(findings)
     if blockers and not req.force:
-        lines = [f"{f.rule} {f.message} (fix: {f.alternative})" for f in blockers]
-        raise FindingsError(
-            f"preflight failed with {len(blockers)} blocker(s); no plan written (--force writes it anyway and records them):\n  "
-            + "\n  ".join(lines)
-        )
+        raise PreflightFailed(findings, len(blockers))
     plan = Plan(
         strategy=strategy,
         why=why,
