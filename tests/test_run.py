@@ -43,6 +43,7 @@ def test_full_ladder_with_healthy_metrics_ends_on_http(setup, cli, aws, monkeypa
     assert {"requests", "5xx_rate", "5xx_ratio", "4xx_rate", "p99_ms", "p99_ratio", "avg_latency_ratio"} <= names
     assert [r["seq"] for r in journal["records"]] == list(range(1, len(journal["records"]) + 1))
     assert "summary: 3 of 3 steps done, 100 % of traffic on HTTP" in result.stdout
+    assert f"the domain now: {{\"mappings\": {{\"\": {{\"api_id\": \"{http}\", \"stage\": \"$default\"}}}}}}" in result.stdout
     assert "tag_resource" not in result.stdout  # the lock is not a change to the domain
 
 

@@ -260,6 +260,8 @@ class Display:
                          f"journal {s['journal']}\n")
             for change in s["changed"]:
                 stream.write(f"  changed: {change}\n")
+            if s.get("state") is not None:
+                stream.write(f"  the domain now: {json.dumps(s['state'], sort_keys=True)}\n")
         if result.message:
             typer.echo(("error: " if result.code not in (0,) else "") + result.message, err=bool(result.code))
 

@@ -395,6 +395,8 @@ class Runner:
             "steps": len(self.plan.steps),
             "share": self.journal.share(),
             "changed": self.changed,
+            # where the domain stands: the last state read back (after a step or a rollback)
+            "state": next((r["read_back"] for r in reversed(self.journal.records) if "read_back" in r), None),
             "journal": str(self.journal.path),
         }
 
