@@ -93,9 +93,10 @@ def test_a_missing_lambda_permission_fails_preflight(cli, make, tmp_path: Path) 
     result = cli(*plan_args(make, shop, *group_apis(make, "carts", "health", "orders"), "-o", str(out)))
     assert result.code == 1, result
     assert not out.exists()
-    (line,) = [line for line in result.stderr.splitlines() if "PRE301" in line]
-    assert f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:shop-carts" in line and shop.http_id in line
-    assert "add-permission" in line
+    lines = result.stderr.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if "PRE301" in line]
+    assert f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:shop-carts" in lines[at] and shop.http_id in lines[at]
+    assert "fix:" in lines[at + 1] and "add-permission" in lines[at + 1]
 
 
 def test_route53_plans_weights_across_two_regions_and_they_apply(cli, make, tmp_path: Path) -> None:
