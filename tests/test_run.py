@@ -216,3 +216,17 @@ def test_a_change_during_the_bake_rolls_back_before_the_next_step(setup, cli, aw
     assert result.code == 4, result  # the rollback cannot remove a mapping the plan never made: said loudly
     assert "changed while step 1 baked" in result.stderr and "'admin'" in result.stderr
     assert live_mappings(boto_client) == {"": (rest, "prod"), "admin": (rest, "prod")}
+
+
+def test_a_forced_plan_runs_with_a_warning_naming_its_blockers(boto_client, cli, aws, tmp_path):
+    from apigw_migrate.cutover.model import PreflightResult
+
+    rest, http = make_apis(boto_client)
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    plan = path_plan(rest, http)
+    plan.forced = True
+    plan.preflight = [PreflightResult("PRE101", "blocker", "a route would answer 404", "deploy it")]
+    plan_path = write_plan(tmp_path, plan)
+    result = cli("run", str(plan_path), "--yes", "--until", "1", "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert "warning: this plan was written with --force despite preflight blockers (PRE101)" in result.stderr

@@ -308,6 +308,8 @@ class Display:
         if event == "parity":
             return "\n".join(f"{step} parity {s['request'].get('method', 'GET')} {s['request'].get('path')}: "
                              + ("; ".join(s["differences"]) if s["differences"] else "alike") for s in r.get("samples") or [])
+        if event == "warning":
+            return f"warning: {r['message']}"
         if event in ("rollback", "lock", "run", "reconcile"):
             text = f"{event} {status or ''}".strip() + (f": {r['message']}" if r.get("message") else "")
             return f"{step} {text}".strip()

@@ -98,6 +98,9 @@ class Runner:
             assert self.journal_factory is not None
             self.journal = self.journal_factory()
         self.journal.listeners.append(self.emit)
+        if self.plan.forced:
+            blockers = [p.rule for p in self.plan.preflight if p.severity == "blocker"]
+            self.emit({"event": "warning", "message": f"this plan was written with --force despite preflight blockers ({', '.join(blockers) or 'see the plan'})"})
         self.resolve_stack_outputs()
         lock = Lock(self.plan, self.clients, Path(f"{self.journal.path}.lock"), holder_name(), iso(self.clock.now()), self.kvs_etag)
         broken = lock.acquire(self.options.break_lock)
