@@ -220,3 +220,24 @@ def test_every_call_of_every_golden_passes_botocore_stubber_validation() -> None
                 seen.add((call.service, call.operation))
     assert {("apigatewayv2", "update_api_mapping"), ("cloudfront-keyvaluestore", "put_key"),
             ("cloudfront-keyvaluestore", "update_keys"), ("route53", "change_resource_record_sets")} <= seen
+
+
+def test_aws_errors_exit_3_with_one_line(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make, metrics=False)
+    args = plan_args(make, shop, "-o", str(tmp_path / "plan.yaml"))
+    result = cli(*[a if a != shop.rest_id else "norest0001" for a in args])
+    assert result.code == 3, result
+    assert len(result.stderr.strip().splitlines()) == 1 and "norest0001" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_metrics_shares_are_equal_and_said_so(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make, metrics=False)
+    out = tmp_path / "plan.yaml"
+    result = cli(*plan_args(make, shop, *group_apis(make, "carts", "health", "orders"), "-o", str(out)))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    assert plan.settings["shares_from"] == "equal"
+    assert [s.share for s in plan.steps] == [25.0, 50.0, 75.0, 100.0]
+    assert "equal shares per group" in out.read_text().split("plan_version")[0]
+    assert "PRE601" in result.stderr  # no REST data: the gates would have nothing to compare
