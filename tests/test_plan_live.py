@@ -150,9 +150,13 @@ def test_an_edge_optimized_domain_gets_cloudfront(cli, make, tmp_path: Path) -> 
     assert "edge-optimized" in plan.why
     assert {"PRE701", "PRE702"} <= {p.rule for p in plan.preflight}
     assert plan.domain.endpoint_type == "EDGE"
-    # the path strategy is refused outright, naming why
+    # the path strategy fails preflight, naming why and the fix; --force records it
     result = cli(*plan_args(make, shop, "--strategy", "path", "-o", str(tmp_path / "p.yaml")))
-    assert result.code == 2 and "edge-optimized" in result.stderr
+    assert result.code == 1 and "PRE102 blocker" in result.stderr, result
+    result = cli(*plan_args(make, shop, "--strategy", "path", "--force", "-o", str(tmp_path / "p.yaml")))
+    assert result.code == 0, result
+    forced = planfile.load(tmp_path / "p.yaml").plan
+    assert forced.forced and forced.why.startswith("chosen with --strategy path, although")
 
 
 def test_cloudfront_steps_store_the_percentage_and_read_back(cli, make, tmp_path: Path) -> None:
@@ -241,3 +245,13 @@ def test_without_metrics_shares_are_equal_and_said_so(cli, make, tmp_path: Path)
     assert [s.share for s in plan.steps] == [25.0, 50.0, 75.0, 100.0]
     assert "equal shares per group" in out.read_text().split("plan_version")[0]
     assert "PRE601" in result.stderr  # no REST data: the gates would have nothing to compare
+
+
+def test_path_needs_the_rest_stage_mapped_on_the_domain(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make)
+    v2 = make("apigatewayv2")
+    (mapping,) = v2.get_api_mappings(DomainName=DOMAIN)["Items"]
+    v2.delete_api_mapping(DomainName=DOMAIN, ApiMappingId=mapping["ApiMappingId"])
+    result = cli(*plan_args(make, shop, "--strategy", "path", "-o", str(tmp_path / "plan.yaml")))
+    assert result.code == 1, result
+    assert f"PRE106 blocker: no mapping on {DOMAIN} serves REST API {shop.rest_id} stage prod" in result.stderr

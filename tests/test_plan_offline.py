@@ -162,8 +162,10 @@ def test_an_edge_optimized_domain_gets_cloudfront_and_refuses_path(cli, tmp_path
     args = ["plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "api.example-books.com",
             "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--hosted-zone-id", "Z1"]
     result = cli(*args, "--strategy", "path", "-o", str(tmp_path / "p.yaml"))
-    assert result.code == 2, result
-    assert "edge-optimized" in result.stderr and "Regional" in result.stderr
+    assert result.code == 1, result
+    assert re.search(r"PRE102 blocker: api.example-books.com is edge-optimized", result.stderr)
+    assert "--strategy cloudfront" in result.stderr  # the fix
+    assert not (tmp_path / "p.yaml").exists()
     result = cli(*args, "--force", "-o", str(tmp_path / "auto.yaml"))
     assert result.code == 0, result
     plan = planfile.load(tmp_path / "auto.yaml").plan
@@ -303,3 +305,19 @@ def test_groups_from_a_file_take_multi_level_base_paths(cli, tmp_path: Path) -> 
     bad.write_text("- orders\n")
     result = cli(*BASE, "--group-by", str(bad), "-o", str(out))
     assert result.code == 2 and "group name: base path" in result.stderr
+
+
+def test_path_on_a_tls10_domain_with_routing_rules_fails_preflight(cli, tmp_path: Path) -> None:
+    result = cli("plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "store.eu.example-books.com",
+                 "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--strategy", "path",
+                 "--force", "-o", str(tmp_path / "plan.yaml"))
+    assert result.code == 0, result
+    rules = {p.rule for p in planfile.load(tmp_path / "plan.yaml").plan.preflight if p.severity == "blocker"}
+    assert {"PRE103", "PRE104"} <= rules
+
+
+def test_a_domain_the_bundle_does_not_hold_is_missing(cli, tmp_path: Path) -> None:
+    result = cli(*[a if a != "api.shop.example.com" else "api.other.example.com" for a in BASE], "--hosted-zone-id", "Z1",
+                 "-o", str(tmp_path / "plan.yaml"))
+    assert result.code == 1, result
+    assert "PRE101 blocker: custom domain api.other.example.com does not exist" in result.stderr

@@ -154,11 +154,18 @@ def fits(facts: Facts, strategy: str) -> str | None:
 
 
 def choose(facts: Facts, wanted: str) -> tuple[str, str]:
-    """(strategy, why). `auto` takes the first of path, route53, cloudfront that fits."""
+    """(strategy, why). `auto` takes the first of path, route53, cloudfront that fits.
+
+    A strategy named with --strategy that does not fit is refused when nothing could make it fit
+    (route53 in one Region); otherwise preflight reports what is wrong (an edge-optimized domain for
+    path is PRE102), so the user sees the fix.
+    """
     if wanted != "auto":
         reason = fits(facts, wanted)
+        if reason and wanted == "route53":
+            raise UsageError(f"--strategy route53 cannot carry this cutover: {reason}")
         if reason:
-            raise UsageError(f"--strategy {wanted} cannot carry this cutover: {reason}")
+            return wanted, f"chosen with --strategy {wanted}, although {reason}"
         return wanted, WHY[wanted](facts)
     skipped: list[tuple[str, str]] = []
     for name in AUTO_ORDER:
