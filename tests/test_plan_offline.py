@@ -321,3 +321,16 @@ def test_a_domain_the_bundle_does_not_hold_is_missing(cli, tmp_path: Path) -> No
                  "-o", str(tmp_path / "plan.yaml"))
     assert result.code == 1, result
     assert "PRE101 blocker: custom domain api.other.example.com does not exist" in result.stderr
+
+
+def test_an_edge_domain_rolls_back_to_its_own_distribution(cli, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = cli("plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "api.example-books.com",
+                 "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--hosted-zone-id", "Z1",
+                 "--force", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    (change,) = plan.steps[0].rollback[0].params["ChangeBatch"]["Changes"]
+    assert change["ResourceRecordSet"]["AliasTarget"] == {
+        "HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d3k8f2p9q1x7za.cloudfront.net", "EvaluateTargetHealth": False}
+    assert plan.baseline["record"]["target"] == "d3k8f2p9q1x7za.cloudfront.net"

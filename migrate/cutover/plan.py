@@ -338,6 +338,7 @@ def _domain_from_v1(d: dict, region: str) -> dict[str, Any]:
         "routing_mode": d.get("routingMode"),
         "regional_domain_name": d.get("regionalDomainName"),
         "regional_zone": d.get("regionalHostedZoneId"),
+        "distribution_domain_name": d.get("distributionDomainName"),  # edge-optimized: its CloudFront target
         "certificate_arn": d.get("regionalCertificateArn") or d.get("certificateArn"),
     }
 
@@ -487,9 +488,7 @@ def _live_domain(ctx: Any, name: str, region: str) -> tuple[dict[str, Any] | Non
             raise
         return None, []
     items = aws.paginate(v1, "get_base_path_mappings", "items", f"base path mappings of {name}", domainName=name)
-    domain = _domain_from_v1(d, region)
-    domain["distribution_domain_name"] = d.get("distributionDomainName")
-    return domain, [
+    return _domain_from_v1(d, region), [
         {"key": "" if m.get("basePath") in (None, "(none)") else m["basePath"], "api_id": m["restApiId"], "stage": m["stage"]} for m in items
     ]
 
