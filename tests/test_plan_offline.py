@@ -130,6 +130,12 @@ def test_group_definitions_are_rerooted_through_convert(cli, tmp_path: Path) -> 
     assert "function:shop-orders" in integration["uri"]
     plan = planfile.load(out).plan
     assert plan.settings["groups"]["orders"]["definition"] == "plan.orders.http.yaml"
+    # each written definition imports as it is
+    from apigw_migrate.transforms.validate import spec_violations
+
+    for group in ("carts", "catalog", "health", "orders"):
+        assert spec_violations(yaml.safe_load((tmp_path / f"plan.{group}.http.yaml").read_text())) == []
+    assert "fails HTTP API import validation" not in out.read_text()
     # and a group API serving that definition answers every moved route
     from apigw_migrate.cutover.strategies.path import routes_that_404
 
