@@ -243,7 +243,7 @@ def test_without_metrics_shares_are_equal_and_said_so(cli, make, tmp_path: Path)
     plan = planfile.load(out).plan
     assert plan.settings["shares_from"] == "equal"
     assert [s.share for s in plan.steps] == [25.0, 50.0, 75.0, 100.0]
-    assert "equal shares per group" in out.read_text().split("plan_version")[0]
+    assert "Group shares are equal" in out.read_text().split("plan_version")[0]
     assert "PRE601" in result.stderr  # no REST data: the gates would have nothing to compare
 
 

@@ -258,15 +258,16 @@ def _header(plan: Plan, facts: Facts, notes: list[str]) -> str:
         f"Strategy {plan.strategy}: {plan.why}.",
         "API Gateway has no weighted API mappings, and a mapping strips the base path it matched.",
         *notes,
-        "Planned from " + ("live AWS state" if facts.source == "live" else "a bundle (offline)")
-        + "; run refuses the plan if the domain no longer shows `baseline`.",
+        "Planned from " + ("live AWS state" if facts.source == "live" else "a bundle (offline), which lists only this API's mappings")
+        + "; run refuses the plan if the domain no longer shows `baseline`"
+        + ("." if facts.source == "live" else ": plan against AWS when the domain maps other APIs too."),
         "Edit freely (comments are kept); check edits with: apigw-migrate plan --validate THIS_FILE",
     ]
     if plan.forced:
         lines.append("FORCED: preflight had blockers (see `preflight`); this plan was written with --force.")
     out: list[str] = []
     for line in lines:
-        out.extend(textwrap.wrap(line, 110) or [""])
+        out.extend(textwrap.wrap(line, 110, break_on_hyphens=False) or [""])
     return "\n".join(out)
 
 

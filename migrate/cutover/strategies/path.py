@@ -305,14 +305,15 @@ def build(facts: Any, req: Any) -> Any:
             "mappings go (the root now serves their routes with full paths). Rollback points the root back at REST."
         ),
     ))
-    counts = {"cloudwatch": "CloudWatch per-resource Count (last 14 days)", "access-logs": "the access logs' route counts",
-              "equal": "equal shares per group (no per-route counts: enable detailed metrics or pass --route-counts)"}
+    counts = {"cloudwatch": "Group shares come from CloudWatch per-resource Count (last 14 days)",
+              "access-logs": "Group shares come from the access logs' route counts",
+              "equal": "Group shares are equal: there are no per-route counts (turn on detailed metrics, or pass --route-counts)"}
     return Built(
         baseline=baseline,
         steps=steps,
         settings={"rest_mapping": rest_key, "shares_from": facts.counts_from, "groups": settings_groups},
         files=files,
-        notes=[f"Group shares come from {counts[facts.counts_from]}; the lightest groups move first.",
+        notes=[f"{counts[facts.counts_from]}; the lightest groups move first.",
                *(f"Fix before deploying: {item} fails HTTP API import validation." for item in invalid)],
         moved_routes=facts.rest_routes,
         not_found=not_found,
