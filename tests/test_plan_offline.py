@@ -340,3 +340,14 @@ def test_an_edge_domain_rolls_back_to_its_own_distribution(cli, tmp_path: Path) 
     assert change["ResourceRecordSet"]["AliasTarget"] == {
         "HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d3k8f2p9q1x7za.cloudfront.net", "EvaluateTargetHealth": False}
     assert plan.baseline["record"]["target"] == "d3k8f2p9q1x7za.cloudfront.net"
+
+
+def test_gate_options_land_in_the_plan_gates(cli, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = cli(*BASE, *GROUP_APIS, "--alarm", "shop-http-5xx", "--alarm", "shop-latency", "--parity", "samples.yaml",
+                 "--min-requests", "500", "-o", str(out))
+    assert result.code == 0, result
+    gates = planfile.load(out).plan.gates
+    assert gates.alarms == ["shop-http-5xx", "shop-latency"] and gates.min_requests == 500
+    assert gates.parity is not None and gates.parity.requests == "samples.yaml" and gates.parity.compare_headers == ["content-type"]
+    assert cli(*BASE, "--min-requests", "0").code == 2

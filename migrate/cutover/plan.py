@@ -45,6 +45,7 @@ class PlanRequest:
     route_counts: dict[str, int] | None = None  # route key → requests, from access logs
     force: bool = False
     out_name: str = "plan.yaml"  # names the files written beside the plan
+    gates: Gates = field(default_factory=Gates)  # every step's gates (alarms, parity probe, thresholds)
 
 
 @dataclass
@@ -240,7 +241,7 @@ def make_plan(facts: Facts, req: PlanRequest) -> Outcome:
         http=facts.http,
         baseline=built.baseline,
         steps=built.steps,
-        gates=Gates(),
+        gates=req.gates,
         preflight=[PreflightResult(f.rule, f.severity.value, f.message, f.alternative) for f in findings],
         forced=bool(blockers),
         settings=built.settings,
