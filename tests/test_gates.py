@@ -197,3 +197,14 @@ def test_invoke_urls():
     plan = path_plan("r1", "h1")
     assert gates.invoke_urls(plan) == ("https://r1.execute-api.us-east-1.amazonaws.com/prod", "https://h1.execute-api.us-east-1.amazonaws.com")
 
+
+
+def test_a_step_at_0_percent_is_judged_by_alarms_only():
+    import boto3
+
+    cw = boto3.client("cloudwatch", region_name="us-east-1")
+    with Stubber(cw) as stub:  # no get_metric_data: nothing is expected on HTTP at 0 %
+        stub.add_response("describe_alarms", {"MetricAlarms": [{"AlarmName": "shop-5xx", "StateValue": "OK"}]}, {"AlarmNames": ["shop-5xx"]})
+        verdicts = gates.evaluate(OneClient(cw), path_plan("r1", "h1"), Gates(alarms=["shop-5xx"]), END, http_share=0.0)
+        stub.assert_no_pending_responses()
+    assert [(v.name, v.verdict) for v in verdicts] == [("requests", "pass"), ("alarm shop-5xx", "pass")]

@@ -93,9 +93,10 @@ def test_a_missing_lambda_permission_fails_preflight(cli, make, tmp_path: Path) 
     result = cli(*plan_args(make, shop, *group_apis(make, "carts", "health", "orders"), "-o", str(out)))
     assert result.code == 1, result
     assert not out.exists()
-    (line,) = [line for line in result.stderr.splitlines() if "PRE301" in line]
-    assert f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:shop-carts" in line and shop.http_id in line
-    assert "add-permission" in line
+    lines = result.stderr.splitlines()
+    (at,) = [i for i, line in enumerate(lines) if "PRE301" in line]
+    assert f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:shop-carts" in lines[at] and shop.http_id in lines[at]
+    assert "fix:" in lines[at + 1] and "add-permission" in lines[at + 1]
 
 
 def test_route53_plans_weights_across_two_regions_and_they_apply(cli, make, tmp_path: Path) -> None:
@@ -149,9 +150,13 @@ def test_an_edge_optimized_domain_gets_cloudfront(cli, make, tmp_path: Path) -> 
     assert "edge-optimized" in plan.why
     assert {"PRE701", "PRE702"} <= {p.rule for p in plan.preflight}
     assert plan.domain.endpoint_type == "EDGE"
-    # the path strategy is refused outright, naming why
+    # the path strategy fails preflight, naming why and the fix; --force records it
     result = cli(*plan_args(make, shop, "--strategy", "path", "-o", str(tmp_path / "p.yaml")))
-    assert result.code == 2 and "edge-optimized" in result.stderr
+    assert result.code == 1 and "PRE102 blocker" in result.stderr, result
+    result = cli(*plan_args(make, shop, "--strategy", "path", "--force", "-o", str(tmp_path / "p.yaml")))
+    assert result.code == 0, result
+    forced = planfile.load(tmp_path / "p.yaml").plan
+    assert forced.forced and forced.why.startswith("chosen with --strategy path, although")
 
 
 def test_cloudfront_steps_store_the_percentage_and_read_back(cli, make, tmp_path: Path) -> None:
@@ -219,3 +224,34 @@ def test_every_call_of_every_golden_passes_botocore_stubber_validation() -> None
                 seen.add((call.service, call.operation))
     assert {("apigatewayv2", "update_api_mapping"), ("cloudfront-keyvaluestore", "put_key"),
             ("cloudfront-keyvaluestore", "update_keys"), ("route53", "change_resource_record_sets")} <= seen
+
+
+def test_aws_errors_exit_3_with_one_line(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make, metrics=False)
+    args = plan_args(make, shop, "-o", str(tmp_path / "plan.yaml"))
+    result = cli(*[a if a != shop.rest_id else "norest0001" for a in args])
+    assert result.code == 3, result
+    assert len(result.stderr.strip().splitlines()) == 1 and "norest0001" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_metrics_shares_are_equal_and_said_so(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make, metrics=False)
+    out = tmp_path / "plan.yaml"
+    result = cli(*plan_args(make, shop, *group_apis(make, "carts", "health", "orders"), "-o", str(out)))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    assert plan.settings["shares_from"] == "equal"
+    assert [s.share for s in plan.steps] == [25.0, 50.0, 75.0, 100.0]
+    assert "Group shares are equal" in out.read_text().split("plan_version")[0]
+    assert "PRE601" in result.stderr  # no REST data: the gates would have nothing to compare
+
+
+def test_path_needs_the_rest_stage_mapped_on_the_domain(cli, make, tmp_path: Path) -> None:
+    shop = build_shop(make)
+    v2 = make("apigatewayv2")
+    (mapping,) = v2.get_api_mappings(DomainName=DOMAIN)["Items"]
+    v2.delete_api_mapping(DomainName=DOMAIN, ApiMappingId=mapping["ApiMappingId"])
+    result = cli(*plan_args(make, shop, "--strategy", "path", "-o", str(tmp_path / "plan.yaml")))
+    assert result.code == 1, result
+    assert f"PRE106 blocker: no mapping on {DOMAIN} serves REST API {shop.rest_id} stage prod" in result.stderr

@@ -130,6 +130,12 @@ def test_group_definitions_are_rerooted_through_convert(cli, tmp_path: Path) -> 
     assert "function:shop-orders" in integration["uri"]
     plan = planfile.load(out).plan
     assert plan.settings["groups"]["orders"]["definition"] == "plan.orders.http.yaml"
+    # each written definition imports as it is
+    from apigw_migrate.transforms.validate import spec_violations
+
+    for group in ("carts", "catalog", "health", "orders"):
+        assert spec_violations(yaml.safe_load((tmp_path / f"plan.{group}.http.yaml").read_text())) == []
+    assert "fails HTTP API import validation" not in out.read_text()
     # and a group API serving that definition answers every moved route
     from apigw_migrate.cutover.strategies.path import routes_that_404
 
@@ -155,15 +161,17 @@ def test_a_blocker_from_check_fails_preflight(cli, tmp_path: Path) -> None:
                  "-o", str(out))
     assert result.code == 1, result
     assert not out.exists()
-    assert re.search(r"PRE401 check still reports blockers on routes that would move: .*AGW", result.stderr)
+    assert re.search(r"PRE401 blocker: check still reports blockers on routes that would move: .*AGW", result.stderr)
 
 
 def test_an_edge_optimized_domain_gets_cloudfront_and_refuses_path(cli, tmp_path: Path) -> None:
     args = ["plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "api.example-books.com",
             "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--hosted-zone-id", "Z1"]
     result = cli(*args, "--strategy", "path", "-o", str(tmp_path / "p.yaml"))
-    assert result.code == 2, result
-    assert "edge-optimized" in result.stderr and "Regional" in result.stderr
+    assert result.code == 1, result
+    assert re.search(r"PRE102 blocker: api.example-books.com is edge-optimized", result.stderr)
+    assert "--strategy cloudfront" in result.stderr  # the fix
+    assert not (tmp_path / "p.yaml").exists()
     result = cli(*args, "--force", "-o", str(tmp_path / "auto.yaml"))
     assert result.code == 0, result
     plan = planfile.load(tmp_path / "auto.yaml").plan
@@ -303,3 +311,43 @@ def test_groups_from_a_file_take_multi_level_base_paths(cli, tmp_path: Path) -> 
     bad.write_text("- orders\n")
     result = cli(*BASE, "--group-by", str(bad), "-o", str(out))
     assert result.code == 2 and "group name: base path" in result.stderr
+
+
+def test_path_on_a_tls10_domain_with_routing_rules_fails_preflight(cli, tmp_path: Path) -> None:
+    result = cli("plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "store.eu.example-books.com",
+                 "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--strategy", "path",
+                 "--force", "-o", str(tmp_path / "plan.yaml"))
+    assert result.code == 0, result
+    rules = {p.rule for p in planfile.load(tmp_path / "plan.yaml").plan.preflight if p.severity == "blocker"}
+    assert {"PRE103", "PRE104"} <= rules
+
+
+def test_a_domain_the_bundle_does_not_hold_is_missing(cli, tmp_path: Path) -> None:
+    result = cli(*[a if a != "api.shop.example.com" else "api.other.example.com" for a in BASE], "--hosted-zone-id", "Z1",
+                 "-o", str(tmp_path / "plan.yaml"))
+    assert result.code == 1, result
+    assert "PRE101 blocker: custom domain api.other.example.com does not exist" in result.stderr
+
+
+def test_an_edge_domain_rolls_back_to_its_own_distribution(cli, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = cli("plan", "--from-bundle", str(FIXTURES / "bookstore.bundle.json"), "--domain", "api.example-books.com",
+                 "--rest-api-id", "k7x2m9q4ve", "--rest-stage", "prod", "--http-api-id", "h1j2k3l4m5", "--hosted-zone-id", "Z1",
+                 "--force", "-o", str(out))
+    assert result.code == 0, result
+    plan = planfile.load(out).plan
+    (change,) = plan.steps[0].rollback[0].params["ChangeBatch"]["Changes"]
+    assert change["ResourceRecordSet"]["AliasTarget"] == {
+        "HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d3k8f2p9q1x7za.cloudfront.net", "EvaluateTargetHealth": False}
+    assert plan.baseline["record"]["target"] == "d3k8f2p9q1x7za.cloudfront.net"
+
+
+def test_gate_options_land_in_the_plan_gates(cli, tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = cli(*BASE, *GROUP_APIS, "--alarm", "shop-http-5xx", "--alarm", "shop-latency", "--parity", "samples.yaml",
+                 "--min-requests", "500", "-o", str(out))
+    assert result.code == 0, result
+    gates = planfile.load(out).plan.gates
+    assert gates.alarms == ["shop-http-5xx", "shop-latency"] and gates.min_requests == 500
+    assert gates.parity is not None and gates.parity.requests == "samples.yaml" and gates.parity.compare_headers == ["content-type"]
+    assert cli(*BASE, "--min-requests", "0").code == 2

@@ -43,6 +43,7 @@ def test_full_ladder_with_healthy_metrics_ends_on_http(setup, cli, aws, monkeypa
     assert {"requests", "5xx_rate", "5xx_ratio", "4xx_rate", "p99_ms", "p99_ratio", "avg_latency_ratio"} <= names
     assert [r["seq"] for r in journal["records"]] == list(range(1, len(journal["records"]) + 1))
     assert "summary: 3 of 3 steps done, 100 % of traffic on HTTP" in result.stdout
+    assert f"the domain now: {{\"mappings\": {{\"\": {{\"api_id\": \"{http}\", \"stage\": \"$default\"}}}}}}" in result.stdout
     assert "tag_resource" not in result.stdout  # the lock is not a change to the domain
 
 
@@ -195,3 +196,37 @@ def test_live_view_renders_gates_against_limits():
     text = " ".join(console.export_text().split())  # the title wraps to the table's width
     assert "step 2/3 carts to HTTP · 30 % on HTTP · 42 s of bake left" in text
     assert "5xx_rate" in text and "0.002" in text and "0.01" in text and "pass" in text
+
+
+def test_a_change_during_the_bake_rolls_back_before_the_next_step(setup, cli, aws, boto_client, monkeypatch):
+    rest, http, plan_path, _ = setup
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    from apigw_migrate.cutover import gates
+
+    real = gates.evaluate
+
+    def meddle(*args, **kwargs):
+        verdicts = real(*args, **kwargs)
+        # someone maps "admin" by hand while step 1 bakes
+        boto_client("apigatewayv2").create_api_mapping(DomainName=DOMAIN, ApiId=rest, Stage="prod", ApiMappingKey="admin")
+        return verdicts
+
+    monkeypatch.setattr(gates, "evaluate", meddle)
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    assert result.code == 4, result  # the rollback cannot remove a mapping the plan never made: said loudly
+    assert "changed while step 1 baked" in result.stderr and "'admin'" in result.stderr
+    assert live_mappings(boto_client) == {"": (rest, "prod"), "admin": (rest, "prod")}
+
+
+def test_a_forced_plan_runs_with_a_warning_naming_its_blockers(boto_client, cli, aws, tmp_path):
+    from apigw_migrate.cutover.model import PreflightResult
+
+    rest, http = make_apis(boto_client)
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    plan = path_plan(rest, http)
+    plan.forced = True
+    plan.preflight = [PreflightResult("PRE101", "blocker", "a route would answer 404", "deploy it")]
+    plan_path = write_plan(tmp_path, plan)
+    result = cli("run", str(plan_path), "--yes", "--until", "1", "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert "warning: this plan was written with --force despite preflight blockers (PRE101)" in result.stderr

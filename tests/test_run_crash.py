@@ -88,7 +88,8 @@ def test_sigkill_at_every_call_then_resume_applies_each_write_once(aws, boto_cli
     # A clean run first, to count the calls of the whole ladder.
     rest, http = make_apis(boto_client)
     put_metrics(boto_client("cloudwatch"), "shop", http)
-    plan_path = write_plan(tmp_path / "count", two_step_plan(rest, http)) if (tmp_path / "count").mkdir() is None else None
+    (tmp_path / "count").mkdir()
+    plan_path = write_plan(tmp_path / "count", two_step_plan(rest, http))
     log_path = str(tmp_path / "count.log")
     assert child_run(["run", str(plan_path), "--yes", "--endpoint-url", aws], 0, when, log_path) == 0
     last = open(log_path).read().splitlines()[-1].split()
@@ -137,5 +138,35 @@ def test_sigkill_during_a_rollback_then_resume_finishes_it(aws, boto_client, tmp
     resumed = run_cli("run", str(plan_path), "--resume", "--yes", "--break-lock", "--endpoint-url", aws)
     assert resumed.code == 1, resumed
     assert "finishing an interrupted rollback" in resumed.stderr
+    items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
+    assert {m["ApiMappingKey"]: m["ApiId"] for m in items} == {"": rest}
+
+
+def test_sigterm_rolls_back_like_ctrl_c(aws, boto_client, tmp_path):
+    rest, http = make_apis(boto_client)
+    put_metrics(boto_client("cloudwatch"), "shop", http)
+    plan_path = write_plan(tmp_path, path_plan(rest, http))
+    pid = os.fork()
+    if pid == 0:
+        try:
+            from conftest import run_cli
+
+            from apigw_migrate.cutover import gates
+
+            real = gates.evaluate
+
+            def terminated(*args, **kwargs):  # a cancelled CI job, during step 2's bake
+                if "seen" in terminated.__dict__:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                terminated.seen = True
+                return real(*args, **kwargs)
+
+            gates.evaluate = terminated
+            result = run_cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+            os._exit(result.code)
+        finally:
+            os._exit(99)
+    status = os.waitpid(pid, 0)[1]
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 130, status
     items = boto_client("apigatewayv2").get_api_mappings(DomainName=DOMAIN)["Items"]
     assert {m["ApiMappingKey"]: m["ApiId"] for m in items} == {"": rest}

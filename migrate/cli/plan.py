@@ -47,6 +47,9 @@ def plan(
     route_counts: Optional[Path] = typer.Option(None, "--route-counts", help="path: a JSON object route key → requests (from access logs), when detailed metrics are off."),
     from_bundle: Optional[Path] = typer.Option(None, "--from-bundle", help="Plan offline from an export bundle (it holds the domains and mappings)."),
     http_definition: Optional[Path] = typer.Option(None, "--http-definition", help="The converted HTTP API document, to check every route against every mapping."),
+    alarm: List[str] = typer.Option([], "--alarm", help="A CloudWatch alarm that must not be in ALARM for a step to pass (repeatable)."),
+    parity: Optional[str] = typer.Option(None, "--parity", help="A file of sample requests (method, path, headers, body) sent to both APIs before traffic moves; answers must agree."),
+    min_requests: Optional[int] = typer.Option(None, "--min-requests", help="Requests a gate needs before any verdict (default 100); fewer is never a pass."),
     force: bool = typer.Option(False, "--force", help="Write the plan despite preflight blockers, recording them in it."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write the plan (files it needs are written beside it)."),
     fmt: PlanFormat = typer.Option(PlanFormat.yaml, "--format", "-f", help="With --explain: text (a table) or markdown (for a change ticket, with a Mermaid diagram). When planning: the plan goes to -o and this rendering to stdout."),
@@ -95,6 +98,7 @@ def plan(
         raise UsageError(f"--format {fmt.value} prints the plan for people; pass -o FILE for the plan itself")
     request = _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_region, strategy.value, steps, preset, bake,
                        group_by, group_api, client_key, hosted_zone_id, route_counts, force, output)
+    request.gates = _gates(alarm, parity, min_requests)
     from apigw_migrate.cutover import plan as plan_mod
 
     if from_bundle is not None:
@@ -103,9 +107,12 @@ def plan(
         from apigw_migrate.aws import connect
 
         facts = plan_mod.gather_live(connect(profile, region, endpoint_url), request, str(http_definition) if http_definition else None)
-    outcome = plan_mod.make_plan(facts, request)
-    for f in outcome.findings:
-        typer.echo(f"{f.rule} {f.severity.value}: {f.message}", err=True)
+    try:
+        outcome = plan_mod.make_plan(facts, request)
+    except plan_mod.PreflightFailed as failed:
+        _show(failed.findings, fixes=True)
+        raise
+    _show(outcome.findings)
     document = planfile.to_document(outcome.plan, outcome.header)
     # The files the plan names sit beside it (the current directory when the plan goes to stdout).
     where = output.parent if output is not None else Path(".")
@@ -124,6 +131,14 @@ def plan(
     if fmt is not PlanFormat.yaml:
         # the plan itself went to --output; the rendering for people goes to stdout
         _emit(explain_mod.markdown(outcome.plan) if fmt is PlanFormat.markdown else explain_mod.text(outcome.plan), None)
+
+
+def _show(findings: list, fixes: bool = False) -> None:
+    """Preflight findings on stderr, like check's: rule, severity, what; with the fix when they stop the plan."""
+    for f in findings:
+        typer.echo(f"{f.rule} {f.severity.value}: {f.message}", err=True)
+        if fixes and f.severity.value == "blocker":
+            typer.echo(f"    fix: {f.alternative}", err=True)
 
 
 def _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_region, strategy, steps, preset, bake,  # type: ignore[no-untyped-def]
@@ -157,6 +172,17 @@ def _request(domain, rest_api_id, rest_stage, http_api_id, http_stage, http_regi
 
         parse_key(client_key)
     return request
+
+
+def _gates(alarms: List[str], parity: Optional[str], min_requests: Optional[int]):  # type: ignore[no-untyped-def]
+    from apigw_migrate.cutover.model import Gates, Parity
+
+    gates = Gates(alarms=list(alarms), parity=Parity(parity) if parity else None)
+    if min_requests is not None:
+        if min_requests < 1:
+            raise UsageError("--min-requests must be at least 1: a gate with no data is never a pass")
+        gates.min_requests = min_requests
+    return gates
 
 
 def _groups(group_by: str) -> dict[str, str] | None:

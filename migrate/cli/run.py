@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 
@@ -59,7 +61,7 @@ def run(
     output: Output = typer.Option(Output.text, "--output", help="text (a live view) or json (one event per line, for CI logs)."),
     break_lock: bool = typer.Option(False, "--break-lock", help="Take the domain's lock from a run that is dead, and say whose it was."),
     allow_insufficient_data: bool = typer.Option(False, "--allow-insufficient-data", help="Pass a bake that never saw enough requests (default: roll back)."),
-    interval: float = typer.Option(60.0, "--interval", min=0.0, help="Seconds between gate evaluations while a step bakes."),
+    interval: float = typer.Option(60.0, "--interval", min=1.0, help="Seconds between gate evaluations while a step bakes."),
     probe_urls: Optional[str] = typer.Option(None, "--probe-urls", metavar="REST_URL,HTTP_URL", help="Base URLs the parity probe calls [default: the execute-api URLs of both stages]."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Named profile from your AWS config (default: AWS_PROFILE)."),
     region: Optional[str] = typer.Option(None, "--region", help="AWS region [default: the plan's domain region]."),
@@ -86,7 +88,7 @@ def run(
         plan, str(plan_path), journal, clients, options, emit=display.event, confirm=_confirm,
         journal_factory=lambda: Journal.create(journal_path, str(plan_path), digest, plan.strategy, plan.domain.name),
     )
-    with display:
+    with display, _sigterm_interrupts():
         result = runner.run()
     display.finish(result)
     if result.code:
@@ -173,6 +175,24 @@ def default_journal(plan_path: Path) -> Path:
     return default_path(plan_path)
 
 
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, a stopped container) is handled like Ctrl-C: roll back, or keep the state."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _confirm(question: str) -> bool:
     # Nobody can answer without a terminal: rolling back is the safe answer.
     if not sys.stdin.isatty():
@@ -240,6 +260,8 @@ class Display:
                          f"journal {s['journal']}\n")
             for change in s["changed"]:
                 stream.write(f"  changed: {change}\n")
+            if s.get("state") is not None:
+                stream.write(f"  the domain now: {json.dumps(s['state'], sort_keys=True)}\n")
         if result.message:
             typer.echo(("error: " if result.code not in (0,) else "") + result.message, err=bool(result.code))
 
@@ -286,6 +308,8 @@ class Display:
         if event == "parity":
             return "\n".join(f"{step} parity {s['request'].get('method', 'GET')} {s['request'].get('path')}: "
                              + ("; ".join(s["differences"]) if s["differences"] else "alike") for s in r.get("samples") or [])
+        if event == "warning":
+            return f"warning: {r['message']}"
         if event in ("rollback", "lock", "run", "reconcile"):
             text = f"{event} {status or ''}".strip() + (f": {r['message']}" if r.get("message") else "")
             return f"{step} {text}".strip()

@@ -143,8 +143,15 @@ def alarm_verdicts(clients: Any, plan: Plan, gates: Gates) -> list[Verdict]:
     return out
 
 
-def evaluate(clients: Any, plan: Plan, gates: Gates, end: dt.datetime) -> list[Verdict]:
-    """Every metric and alarm gate over the window ending at `end`."""
+def evaluate(clients: Any, plan: Plan, gates: Gates, end: dt.datetime, http_share: float = 100.0) -> list[Verdict]:
+    """Every metric and alarm gate over the window ending at `end`.
+
+    A step that sends no traffic to HTTP (0 %, e.g. CloudFront put in front of REST) leaves the HTTP
+    metrics nothing to judge: the alarms (and the parity probe) judge it alone.
+    """
+    if http_share <= 0:
+        idle = Verdict("requests", None, gates.min_requests, "pass", detail="0 % of traffic is on HTTP: its metrics have nothing to judge")
+        return [idle] + alarm_verdicts(clients, plan, gates)
     return judge(gates, read_metrics(clients, plan, gates.window, end)) + alarm_verdicts(clients, plan, gates)
 
 

@@ -98,6 +98,12 @@ class Lock:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({"holder": self.holder, "time": self.time, "domain": self.plan.domain.name}, f)
         self._set_marker()
+        # Setting a tag is not a compare-and-swap: read it back, so of two runners racing from two
+        # machines the one whose marker did not stay steps back.
+        now = self.aws_holder()
+        if now not in (None, self.marker):
+            self.path.unlink(missing_ok=True)
+            raise LockedError(f"the domain {self.plan.domain.name} was locked by {now} at the same moment; not starting")
         return held
 
     def release(self) -> None:

@@ -45,6 +45,7 @@ class PlanRequest:
     route_counts: dict[str, int] | None = None  # route key → requests, from access logs
     force: bool = False
     out_name: str = "plan.yaml"  # names the files written beside the plan
+    gates: Gates = field(default_factory=Gates)  # every step's gates (alarms, parity probe, thresholds)
 
 
 @dataclass
@@ -154,11 +155,18 @@ def fits(facts: Facts, strategy: str) -> str | None:
 
 
 def choose(facts: Facts, wanted: str) -> tuple[str, str]:
-    """(strategy, why). `auto` takes the first of path, route53, cloudfront that fits."""
+    """(strategy, why). `auto` takes the first of path, route53, cloudfront that fits.
+
+    A strategy named with --strategy that does not fit is refused when nothing could make it fit
+    (route53 in one Region); otherwise preflight reports what is wrong (an edge-optimized domain for
+    path is PRE102), so the user sees the fix.
+    """
     if wanted != "auto":
         reason = fits(facts, wanted)
+        if reason and wanted == "route53":
+            raise UsageError(f"--strategy route53 cannot carry this cutover: {reason}")
         if reason:
-            raise UsageError(f"--strategy {wanted} cannot carry this cutover: {reason}")
+            return wanted, f"chosen with --strategy {wanted}, although {reason}"
         return wanted, WHY[wanted](facts)
     skipped: list[tuple[str, str]] = []
     for name in AUTO_ORDER:
@@ -192,6 +200,14 @@ WHY = {
 # --- the plan --------------------------------------------------------------------------------------------
 
 
+class PreflightFailed(FindingsError):
+    """Preflight found blockers: no plan. `findings` holds all of them, for the caller to show."""
+
+    def __init__(self, findings: list[Finding], blockers: int) -> None:
+        super().__init__(f"preflight failed with {blockers} blocker(s); no plan written (--force writes it anyway and records them)")
+        self.findings = findings
+
+
 @dataclass
 class Outcome:
     plan: Plan
@@ -211,11 +227,7 @@ def make_plan(facts: Facts, req: PlanRequest) -> Outcome:
     findings = preflight.run(facts, strategy, built.moved_routes, built.not_found, built.misrouted)
     blockers = preflight.blocking(findings)
     if blockers and not req.force:
-        lines = [f"{f.rule} {f.message} (fix: {f.alternative})" for f in blockers]
-        raise FindingsError(
-            f"preflight failed with {len(blockers)} blocker(s); no plan written (--force writes it anyway and records them):\n  "
-            + "\n  ".join(lines)
-        )
+        raise PreflightFailed(findings, len(blockers))
     plan = Plan(
         strategy=strategy,
         why=why,
@@ -229,7 +241,7 @@ def make_plan(facts: Facts, req: PlanRequest) -> Outcome:
         http=facts.http,
         baseline=built.baseline,
         steps=built.steps,
-        gates=Gates(),
+        gates=req.gates,
         preflight=[PreflightResult(f.rule, f.severity.value, f.message, f.alternative) for f in findings],
         forced=bool(blockers),
         settings=built.settings,
@@ -247,15 +259,16 @@ def _header(plan: Plan, facts: Facts, notes: list[str]) -> str:
         f"Strategy {plan.strategy}: {plan.why}.",
         "API Gateway has no weighted API mappings, and a mapping strips the base path it matched.",
         *notes,
-        "Planned from " + ("live AWS state" if facts.source == "live" else "a bundle (offline)")
-        + "; run refuses the plan if the domain no longer shows `baseline`.",
+        "Planned from " + ("live AWS state" if facts.source == "live" else "a bundle (offline), which lists only this API's mappings")
+        + "; run refuses the plan if the domain no longer shows `baseline`"
+        + ("." if facts.source == "live" else ": plan against AWS when the domain maps other APIs too."),
         "Edit freely (comments are kept); check edits with: apigw-migrate plan --validate THIS_FILE",
     ]
     if plan.forced:
         lines.append("FORCED: preflight had blockers (see `preflight`); this plan was written with --force.")
     out: list[str] = []
     for line in lines:
-        out.extend(textwrap.wrap(line, 110) or [""])
+        out.extend(textwrap.wrap(line, 110, break_on_hyphens=False) or [""])
     return "\n".join(out)
 
 
@@ -327,6 +340,7 @@ def _domain_from_v1(d: dict, region: str) -> dict[str, Any]:
         "routing_mode": d.get("routingMode"),
         "regional_domain_name": d.get("regionalDomainName"),
         "regional_zone": d.get("regionalHostedZoneId"),
+        "distribution_domain_name": d.get("distributionDomainName"),  # edge-optimized: its CloudFront target
         "certificate_arn": d.get("regionalCertificateArn") or d.get("certificateArn"),
     }
 
@@ -476,9 +490,7 @@ def _live_domain(ctx: Any, name: str, region: str) -> tuple[dict[str, Any] | Non
             raise
         return None, []
     items = aws.paginate(v1, "get_base_path_mappings", "items", f"base path mappings of {name}", domainName=name)
-    domain = _domain_from_v1(d, region)
-    domain["distribution_domain_name"] = d.get("distributionDomainName")
-    return domain, [
+    return _domain_from_v1(d, region), [
         {"key": "" if m.get("basePath") in (None, "(none)") else m["basePath"], "api_id": m["restApiId"], "stage": m["stage"]} for m in items
     ]
 

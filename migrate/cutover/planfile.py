@@ -320,7 +320,7 @@ def to_document(plan: Plan, header: str = "") -> Any:
 
     for i, text in enumerate(s.comment for s in plan.steps):
         if text:
-            document["steps"].yaml_set_comment_before_after_key(i, before="\n".join(textwrap.wrap(text, 100)), indent=2)
+            document["steps"].yaml_set_comment_before_after_key(i, before="\n".join(textwrap.wrap(text, 100, break_on_hyphens=False)), indent=2)
     return document
 
 

@@ -98,6 +98,9 @@ class Runner:
             assert self.journal_factory is not None
             self.journal = self.journal_factory()
         self.journal.listeners.append(self.emit)
+        if self.plan.forced:
+            blockers = [p.rule for p in self.plan.preflight if p.severity == "blocker"]
+            self.emit({"event": "warning", "message": f"this plan was written with --force despite preflight blockers ({', '.join(blockers) or 'see the plan'})"})
         self.resolve_stack_outputs()
         lock = Lock(self.plan, self.clients, Path(f"{self.journal.path}.lock"), holder_name(), iso(self.clock.now()), self.kvs_etag)
         broken = lock.acquire(self.options.break_lock)
@@ -136,6 +139,14 @@ class Runner:
         calls_done = position.calls_done
         for index in range(position.steps_done, target + 1):
             step = self.plan.steps[index]
+            if index > position.steps_done:
+                # the start was reconciled; a later step checks nobody changed the domain during the last bake
+                live, _ = self.read()
+                before = self.plan.steps[index - 1].verify
+                if not effects.same(self.plan.strategy, before, live):
+                    difference = effects.describe_difference(self.plan.strategy, before, live)
+                    self.journal.append("verify", "fail", index, step_name=step.name, read_back=live, message=f"before the step: {difference}")
+                    return self.rollback(index - 1, f"the domain changed while step {index} baked: {difference}")
             self.current = index
             self.apply(index, step, calls_done)
             calls_done = 0
@@ -183,7 +194,7 @@ class Runner:
         end, limit = start + step.bake, start + step.bake * (1 + self.options.max_extension)
         first = True
         while True:
-            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now())
+            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now(), http_share=step.share)
             if first and gates.parity is not None:
                 verdicts.append(self.parity(index, step, gates))
             first = False
@@ -387,6 +398,8 @@ class Runner:
             "steps": len(self.plan.steps),
             "share": self.journal.share(),
             "changed": self.changed,
+            # where the domain stands: the last state read back (after a step or a rollback)
+            "state": next((r["read_back"] for r in reversed(self.journal.records) if "read_back" in r), None),
             "journal": str(self.journal.path),
         }
 

@@ -18,6 +18,7 @@ from apigw_migrate import aws
 
 if TYPE_CHECKING:
     from apigw_migrate.cutover.model import ClientSource, Plan
+    from apigw_migrate.transforms import ConvertResult
 
 
 def read_state(clients: "ClientSource", plan: "Plan") -> dict[str, Any]:
@@ -239,15 +240,18 @@ def build(facts: Any, req: Any) -> Any:
     settings_groups: dict[str, Any] = {}
     not_found: dict[str, list[str]] = {}
     misrouted: dict[str, dict[str, str]] = {}
+    invalid: list[str] = []  # group definitions that would not import as they are
     files: dict[str, str] = {}
     for g in movable:
         key = join_key(rest_key, bases[g])
         target = req.group_apis.get(g, http_id)
         entry: dict[str, Any] = {"mapping": key, "api_id": target, "share": round(shares[g], 2), "routes": groups[g]}
-        document = reroot_definition(facts.rest_src, bases[g], http_stage)
-        if document is not None:
+        converted = reroot_definition(facts.rest_src, bases[g], http_stage)
+        if converted is not None:
             entry["definition"] = f"{stem}.{g.replace('/', '-')}.http.yaml"
-            files[entry["definition"]] = _yaml(document)
+            files[entry["definition"]] = _yaml(converted.document)
+            if converted.violations:
+                invalid.append(f"{entry['definition']} ({len(converted.violations)} problem(s), e.g. {converted.violations[0].message})")
         if g not in req.group_apis and facts.http_routes is not None:
             missing = routes_that_404(groups[g], bases[g], facts.http_routes)
             wrong = routes_misrouted(groups[g], bases[g], facts.http_routes)
@@ -301,14 +305,16 @@ def build(facts: Any, req: Any) -> Any:
             "mappings go (the root now serves their routes with full paths). Rollback points the root back at REST."
         ),
     ))
-    counts = {"cloudwatch": "CloudWatch per-resource Count (last 14 days)", "access-logs": "the access logs' route counts",
-              "equal": "equal shares per group (no per-route counts: enable detailed metrics or pass --route-counts)"}
+    counts = {"cloudwatch": "Group shares come from CloudWatch per-resource Count (last 14 days)",
+              "access-logs": "Group shares come from the access logs' route counts",
+              "equal": "Group shares are equal: there are no per-route counts (turn on detailed metrics, or pass --route-counts)"}
     return Built(
         baseline=baseline,
         steps=steps,
         settings={"rest_mapping": rest_key, "shares_from": facts.counts_from, "groups": settings_groups},
         files=files,
-        notes=[f"Group shares come from {counts[facts.counts_from]}; the lightest groups move first."],
+        notes=[f"{counts[facts.counts_from]}; the lightest groups move first.",
+               *(f"Fix before deploying: {item} fails HTTP API import validation." for item in invalid)],
         moved_routes=facts.rest_routes,
         not_found=not_found,
         misrouted=misrouted,
@@ -340,7 +346,7 @@ def _batches(movable: list[str], shares: dict[str, float], targets: list[float] 
     return out
 
 
-def reroot_definition(src: Any, base: str, stage: str) -> dict | None:
+def reroot_definition(src: Any, base: str, stage: str) -> "ConvertResult | None":
     """The HTTP API definition for the routes under `base`, written as the API sees them once the mapping
     strips `base`: the REST definition's paths re-rooted, then converted by `convert` like any input."""
     from apigw_migrate.load import source_from_document
@@ -350,6 +356,7 @@ def reroot_definition(src: Any, base: str, stage: str) -> dict | None:
     api["paths"] = reroot_paths(src.api.get("paths") or {}, base)
     if not api["paths"]:
         return None
+    api = without_unused_definitions(api)
     if src.kind == "bundle":
         document = {**src.document, "openapi": api}
     elif src.base_pointer == "":
@@ -357,8 +364,55 @@ def reroot_definition(src: Any, base: str, stage: str) -> dict | None:
     else:  # a template: convert the definition alone
         document = api
     group_src = source_from_document(document, f"{src.path}#{base}")
-    result = convert(group_src, ConvertOptions(on_blocked="skip", stage_name=stage))
-    return result.document
+    return convert(group_src, ConvertOptions(on_blocked="skip", stage_name=stage))
+
+
+# Reusable definitions a group's routes may not need: OpenAPI 3.0 components, Swagger 2.0 sections.
+# Security schemes stay (they are named in `security`, never referenced with $ref).
+_PRUNABLE = ("/components/schemas", "/components/parameters", "/components/responses", "/components/requestBodies",
+             "/components/headers", "/components/examples", "/components/links", "/components/callbacks",
+             "/definitions", "/parameters", "/responses")
+
+
+def without_unused_definitions(api: dict) -> dict:
+    """`api` with only the reusable definitions its paths reach through local `$ref`s, transitively.
+
+    Each group's definition then carries what its routes use, instead of every model of the API.
+
+    >>> api = {"paths": {"/": {"get": {"$ref": "#/components/schemas/A"}}},
+    ...        "components": {"schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {}, "C": {}}}}
+    >>> sorted(without_unused_definitions(api)["components"]["schemas"])
+    ['A', 'B']
+    >>> api["paths"]["/"]["get"] = {"$ref": "#/components/schemas/C/properties/x"}
+    >>> sorted(without_unused_definitions(api)["components"]["schemas"])
+    ['C']
+    """
+    from apigw_migrate import pointer as jp
+    from apigw_migrate.refs import iter_refs
+
+    used: set[str] = set()
+    pending: list[Any] = [api.get("paths")]
+    while pending:
+        for _, ref in iter_refs(pending.pop()):
+            target = ref[1:] if ref.startswith("#/") else None
+            if target is None or target in used:
+                continue
+            used.update(jp.ancestors(target))  # a ref into a definition keeps the whole definition
+            found = jp.resolve(api, target, None)
+            if found is not None:
+                pending.append(found)
+    out = dict(api)
+    for section in _PRUNABLE:
+        container = jp.resolve(out, section, None)
+        if not isinstance(container, dict):
+            continue
+        kept = {name: item for name, item in container.items() if jp.join(section, name) in used}
+        parent, key = jp.parent(section), jp.split(section)[-1]
+        holder = out if parent == "" else dict(jp.resolve(out, parent))
+        holder[key] = kept
+        if parent:
+            out[jp.split(parent)[0]] = holder
+    return out
 
 
 def _yaml(document: dict) -> str:
