@@ -485,9 +485,9 @@ def group_apis(clients: Any, demo: Demo, sample: Sample) -> dict[str, str]:
     for group in group_routes(sorted(set(all_route_keys(src)))):
         if not group:
             continue
-        document = reroot_definition(src, group, "$default")
-        if document is not None:
-            out[group] = create_http_api(clients, document, f"shop-http-{group}")
+        converted = reroot_definition(src, group, "$default")
+        if converted is not None and converted.document is not None:
+            out[group] = create_http_api(clients, converted.document, f"shop-http-{group}")
             grant(clients, sample.functions, out[group])
     demo.say("HTTP APIs per group: " + ", ".join(f"{g} → {gid}" for g, gid in out.items()))
     return out
