@@ -90,8 +90,6 @@ def demo_credentials():
 @dataclass
 class Sample:
     rest_api_id: str
-    user_pool_id: str
-    app_client_ids: list[str]
     usage_plan_id: str
     functions: list[str]
 
@@ -108,11 +106,13 @@ def load_sample() -> dict:
 def build_sample(clients: Any, api: dict) -> Sample:
     """The sample REST API, made call by call as a console or CloudFormation would: a Cognito user pool
     with two app clients, both authorizers, each route's method and integration, a stage with
-    settings, a usage plan with a key, and a Regional custom domain whose root maps to the stage."""
+    settings, a usage plan, the Lambda functions with their grants to the REST API, and a Regional custom
+    domain whose root maps to the stage."""
     v1, cognito = clients.client("apigateway"), clients.client("cognito-idp")
     pool = cognito.create_user_pool(PoolName="shop-users")["UserPool"]
-    app_clients = [cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName=n)["UserPoolClient"]["ClientId"]
-                   for n in ("shop-web", "shop-mobile")]
+    # export lists the pool's app clients in the bundle; convert makes them the JWT audience
+    for client_name in ("shop-web", "shop-mobile"):
+        cognito.create_user_pool_client(UserPoolId=pool["Id"], ClientName=client_name)
     created = v1.create_rest_api(name=api["info"]["title"], description=api["info"].get("description", ""),
                                  endpointConfiguration={"types": ["REGIONAL"]})
     api_id, root = created["id"], created["rootResourceId"]
@@ -175,7 +175,7 @@ def build_sample(clients: Any, api: dict) -> Sample:
     functions = sorted({arn for arn in _lambda_arns(api)})
     create_functions(clients, functions)
     grant(clients, functions, api_id)
-    return Sample(api_id, pool["Id"], app_clients, plan_id, functions)
+    return Sample(api_id, plan_id, functions)
 
 
 def _lambda_arns(document: dict) -> list[str]:
