@@ -462,6 +462,7 @@ def cutover(demo: Demo, apis: Apis) -> None:
                "HTTP API's new requests fail with 5xx. The third step's gates fail, and the run rolls back to 100 % REST "
                "and verifies it by reading the mappings back (exit code 1).")
     demo.command("run", demo.path(PLAN), "--rollback", "--yes", *demo.aws())
+    put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5)  # fresh in the gates' window, however slow the machine
     demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), "--until", "2", *demo.aws())
     put_traffic(clients, apis.rest_name, apis.http_id, http_share=0.5, requests=4000, http_5xx_rate=0.08)
     demo.command("run", demo.path(PLAN), "--state", demo.path(FAILED_JOURNAL), *demo.aws(), expect=(1,))

@@ -41,6 +41,7 @@ def listening_ports() -> set[int]:
 
 
 def test_demo_runs_the_whole_pipeline_and_leaves_its_files_and_no_server(cli, tmp_path):
+    # conftest's socket guard refuses any address but 127.0.0.1: this run proves the demo needs no network
     folder = tmp_path / "demo"
     # an earlier demo's files (an unreadable journal above all) are replaced, not resumed; others are kept
     folder.mkdir()
