@@ -107,10 +107,10 @@ class AwsContext:
 
 
 def pin_endpoint_host(client: Any, endpoint_url: str) -> None:
-    """Send every request of `client` to `endpoint_url`'s host as given.
+    """Send the KeyValueStore data plane's requests to `endpoint_url`'s host as given.
 
-    The KeyValueStore data plane's endpoint rules put the store's account id in front of any endpoint
-    host (`http://123456789012.127.0.0.1:5000`), which no local or proxy endpoint answers to.
+    Its endpoint rules put the store's account id in front of any endpoint host
+    (`http://123456789012.127.0.0.1:5000`), which no local or proxy endpoint answers to.
     """
     from urllib.parse import urlsplit, urlunsplit
 
@@ -121,7 +121,8 @@ def pin_endpoint_host(client: Any, endpoint_url: str) -> None:
         if parts.netloc != netloc and parts.netloc.endswith("." + netloc):
             request.url = urlunsplit(parts._replace(netloc=netloc))
 
-    client.meta.events.register_first("before-send", rewrite)
+    # Only this service: S3's virtual-hosted addressing puts a bucket there, which must stay.
+    client.meta.events.register_first("before-send.cloudfront-keyvaluestore", rewrite)
 
 
 def connect(profile: str | None = None, region: str | None = None, endpoint_url: str | None = None) -> AwsContext:

@@ -86,7 +86,7 @@ def install() -> None:
     with _install_lock:
         if not _installed:
             _join_custom_domains()
-            _add_update_api_mapping()
+            _add_v2_operations()
             _add_percentiles()
             _installed = True
 
@@ -309,7 +309,7 @@ def _join_custom_domains() -> None:
     ApiGatewayV2Backend.update_api_mapping = v2_update_api_mapping
 
 
-def _add_update_api_mapping() -> None:
+def _add_v2_operations() -> None:
     from moto.apigatewayv2 import urls
     from moto.apigatewayv2.responses import ApiGatewayV2Response
 

@@ -60,3 +60,18 @@ def test_release_leaves_a_marker_that_is_no_longer_ours(tmp_path):
         stub.add_response("get_tags", {"Tags": {TAG: "you@other pid 2 since 2026-12-01T15:00:00Z"}}, {"ResourceArn": ARN})
         lock.release()
         stub.assert_no_pending_responses()
+
+
+def test_a_marker_that_cannot_be_set_leaves_no_local_lock(tmp_path):
+
+    plan = path_plan("r1", "h1")
+    v2 = boto3.client("apigatewayv2", region_name="us-east-1")
+    lock = Lock(plan, OneClient(v2), tmp_path / "j.lock", "me@host pid 1", "2026-12-01T14:00:00Z")
+    from apigw_migrate.errors import AwsError
+
+    with Stubber(v2) as stub:
+        stub.add_response("get_tags", {"Tags": {}}, {"ResourceArn": ARN})
+        stub.add_client_error("tag_resource", "AccessDeniedException", "not authorized to perform: apigateway:POST", 403)
+        with pytest.raises(AwsError, match="access denied"):
+            lock.acquire(break_lock=False)
+    assert not (tmp_path / "j.lock").exists()

@@ -230,3 +230,11 @@ def test_a_forced_plan_runs_with_a_warning_naming_its_blockers(boto_client, cli,
     result = cli("run", str(plan_path), "--yes", "--until", "1", "--endpoint-url", aws)
     assert result.code == 0, result
     assert "warning: this plan was written with --force despite preflight blockers (PRE101)" in result.stderr
+
+
+def test_status_of_a_plan_never_run(setup, cli, aws):
+    rest, http, plan_path, boto_client = setup
+    result = cli("status", str(plan_path), "--endpoint-url", aws)
+    assert result.code == 0, result
+    assert "the live state is baseline" in result.stdout and "journal: none (never run)" in result.stdout
+    assert "steps done: 0 of 3, 0 % of traffic on HTTP" in result.stdout

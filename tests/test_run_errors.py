@@ -180,3 +180,15 @@ def test_secrets_stay_out_of_the_journal_and_the_json_stream(ready, cli, aws, mo
     written = result.stdout + result.stderr + (tmp / "plan.yaml.journal.json").read_text()
     for secret in ("sekrit-token-123", "key-456-value", "abc789", "testing-secret-key"):
         assert secret not in written
+
+
+def test_a_missing_parity_sample_file_is_exit_2_before_any_aws_call(ready, cli, aws, monkeypatch):
+    rest, http, tmp = ready
+    plan = path_plan(rest, http)
+    plan.gates.parity = Parity("missing-samples.yaml")
+    plan_path = write_plan(tmp, plan)
+    log = count_calls(monkeypatch)
+    result = cli("run", str(plan_path), "--yes", "--endpoint-url", aws)
+    one_line_exit_2(result)
+    assert "missing-samples.yaml" in result.stderr and "cannot read the parity samples" in result.stderr
+    assert log.calls == []

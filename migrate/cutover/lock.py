@@ -97,10 +97,14 @@ class Lock:
             raise LockedError(f"the domain {self.plan.domain.name} was locked by another run a moment ago ({self.local_holder()})") from None
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({"holder": self.holder, "time": self.time, "domain": self.plan.domain.name}, f)
-        self._set_marker()
-        # Setting a tag is not a compare-and-swap: read it back, so of two runners racing from two
-        # machines the one whose marker did not stay steps back.
-        now = self.aws_holder()
+        try:
+            self._set_marker()
+            # Setting a tag is not a compare-and-swap: read it back, so of two runners racing from two
+            # machines the one whose marker did not stay steps back.
+            now = self.aws_holder()
+        except BaseException:
+            self.path.unlink(missing_ok=True)  # a lock we could not finish taking is not left behind
+            raise
         if now not in (None, self.marker):
             self.path.unlink(missing_ok=True)
             raise LockedError(f"the domain {self.plan.domain.name} was locked by {now} at the same moment; not starting")

@@ -23,10 +23,10 @@ from typing import Any, Callable
 
 from apigw_migrate import aws
 from apigw_migrate.cutover import effects, gates as gates_mod
-from apigw_migrate.cutover.journal import DriftError, Journal, Position, iso, reconcile, redact, utc_now
+from apigw_migrate.cutover.journal import Journal, Position, iso, reconcile, redact, utc_now
 from apigw_migrate.cutover.lock import Lock, holder_name
 from apigw_migrate.cutover.model import Call, Plan, Step, lookups
-from apigw_migrate.errors import AwsError, UsageError
+from apigw_migrate.errors import AwsError, UsageError, UserError
 
 OK, GATE_FAILED, USAGE, AWS_FAILED, UNVERIFIED, INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -80,6 +80,7 @@ class Runner:
         self.strategy = _strategy(plan.strategy)
         self.changed: list[str] = []  # what this run changed, for the summary
         self.current: int | None = None  # the step being applied or baked
+        self.samples: dict[str, list[dict[str, Any]]] = {}  # parity sample requests by file
 
     # --- the run -----------------------------------------------------------------------------------
 
@@ -92,6 +93,12 @@ class Runner:
                 f"the last run of this plan did not finish (journal {self.journal.path}): pass --resume to go on "
                 "from where the domain stands, or --rollback to return all traffic to the REST API"
             )
+        # the parity samples are read before anything changes: a file that cannot be read is exit 2, not a bake that cannot end
+        self.samples = {
+            gates.parity.requests: gates_mod.load_samples(gates.parity, self.plan_path)
+            for gates in (step.effective_gates(self.plan) for step in self.plan.steps)
+            if gates.parity is not None
+        }
         if self.journal is None:
             if self.options.resume:
                 raise UsageError("nothing to resume: this plan has no journal yet (run it without --resume)")
@@ -111,11 +118,11 @@ class Runner:
             result = self._run(target)
         except KeyboardInterrupt:
             result = self.interrupted()
-        except DriftError as e:
-            result = Result(USAGE, e.message)
         except AwsError as e:
             result = Result(AWS_FAILED, f"{e.message} (the journal {self.journal.path} records where the domain stands: "
                                         "run again with --resume to go on, or --rollback)")
+        except UserError as e:  # drift, a stack without its outputs, a parity sample file that cannot be read
+            result = Result(int(e.exit_code), e.message)
         finally:
             status = "done" if result.code in (OK, GATE_FAILED) else "failed"
             try:
@@ -216,7 +223,7 @@ class Runner:
             self.clock.sleep(max(0.0, min(self.options.interval, wait_until - now)))
 
     def parity(self, index: int, step: Step, gates: Any) -> gates_mod.Verdict:
-        samples = gates_mod.load_samples(gates.parity, self.plan_path)
+        samples = self.samples[gates.parity.requests]
         rest_url, http_url = self.options.parity_urls or gates_mod.invoke_urls(self.plan)
         verdict, records = gates_mod.probe(samples, rest_url, http_url, gates.parity)
         self.emit({"event": "parity", "step": index, "samples": records})
