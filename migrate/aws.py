@@ -99,8 +99,30 @@ class AwsContext:
                 kwargs: dict[str, Any] = {"region_name": key[1], "config": config}
                 if self.endpoint_url:
                     kwargs["endpoint_url"] = self.endpoint_url
-                self._clients[key] = self.session.client(service, **kwargs)
+                client = self.session.client(service, **kwargs)
+                if self.endpoint_url:
+                    pin_endpoint_host(client, self.endpoint_url)
+                self._clients[key] = client
             return self._clients[key]
+
+
+def pin_endpoint_host(client: Any, endpoint_url: str) -> None:
+    """Send the KeyValueStore data plane's requests to `endpoint_url`'s host as given.
+
+    Its endpoint rules put the store's account id in front of any endpoint host
+    (`http://123456789012.127.0.0.1:5000`), which no local or proxy endpoint answers to.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    netloc = urlsplit(endpoint_url).netloc
+
+    def rewrite(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != netloc and parts.netloc.endswith("." + netloc):
+            request.url = urlunsplit(parts._replace(netloc=netloc))
+
+    # Only this service: S3's virtual-hosted addressing puts a bucket there, which must stay.
+    client.meta.events.register_first("before-send.cloudfront-keyvaluestore", rewrite)
 
 
 def connect(profile: str | None = None, region: str | None = None, endpoint_url: str | None = None) -> AwsContext:

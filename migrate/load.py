@@ -830,8 +830,11 @@ def load_all(path: str | Path, max_bytes: int | None = None, given: "Given | Non
     beside the others instead of hiding them; a file that cannot be read at all raises.
     """
     path_s = str(path)
-    text = read_text(path, max_bytes)
-    parsed = parse(text, path_s)
+    return sources_from_parsed(parse(read_text(path, max_bytes), path_s), path_s, given)
+
+
+def sources_from_parsed(parsed: Parsed, path_s: str, given: "Given | None" = None) -> tuple[list[Source], list[UserError]]:
+    """`load_all` for a file already parsed (a caller that first looks at the document itself)."""
     defaults = _evaluate(parsed, given)
     names = template_rest_apis(parsed.document)
     if not names and template_http_apis(parsed.document) and "openapi" not in parsed.document and "swagger" not in parsed.document:

@@ -58,14 +58,11 @@ socket.socket.connect = _loopback_only  # type: ignore[method-assign]
 
 @pytest.fixture(scope="session")
 def moto_server():
-    """One moto server for the whole run, on 127.0.0.1 and a free port."""
-    from moto.server import ThreadedMotoServer
+    """One local AWS (moto plus the project's extensions) for the whole run, on 127.0.0.1 and a free port."""
+    from apigw_migrate.localaws import LocalAws
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    with LocalAws() as endpoint_url:
+        yield endpoint_url
 
 
 @pytest.fixture
@@ -83,10 +80,14 @@ def boto_client(aws):
     import boto3
     from botocore.config import Config
 
+    from apigw_migrate.aws import pin_endpoint_host
+
     def make(service: str, region: str = "us-east-1"):
-        return boto3.client(
+        client = boto3.client(
             service, endpoint_url=aws, region_name=region, config=Config(retries={"max_attempts": 1})
         )
+        pin_endpoint_host(client, aws)
+        return client
 
     return make
 

@@ -81,6 +81,7 @@ def test_commands_that_need_no_aws_do_not_import_boto3(tmp_path):
         ["diff", fixture, http],
         ["rules"],
         ["rule", "AGW201"],
+        ["report", fixture, "--requests-per-month", "1000", "-o", str(tmp_path / "r.html")],
     ]
     for argv in commands:
         code = (
@@ -116,9 +117,14 @@ def test_wheel_ships_every_module_and_the_schema(tmp_path):
     expected = set()
     for folder, package in ROOTS.items():
         for f in (ROOT / folder).rglob("*"):
-            shipped_kind = f.suffix == ".py" or (f.suffix == ".json" and f.parent.name == "schemas")
+            shipped_kind = (
+                f.suffix == ".py"
+                or (f.suffix == ".json" and f.parent.name == "schemas")
+                or (f.suffix == ".toml" and f.parent.name == "data")  # report's price list
+            )
             if shipped_kind and "__pycache__" not in f.parts:
                 expected.add("/".join([*package.split("."), *f.relative_to(ROOT / folder).parts]))
     assert "apigw_migrate/schemas/bundle.schema.json" in expected
+    assert "apigw_migrate/data/prices.toml" in expected
     missing = sorted(expected - shipped)
     assert not missing, f"the wheel leaves out {missing}: list their packages in pyproject.toml"

@@ -31,7 +31,8 @@ FORBIDDEN = {
     "unconfirmed tag": re.compile(r"\[U[\]:]"),
     "fact sheet": re.compile(r"fact[ -]sheet", re.I),
     "section sign": re.compile(r"§"),
-    "Python dict or list": re.compile(r"[\[{]\s*'[^'\n]*'\s*[:,\]}]"),
+    # A DeepDiff path (`root['timestamp']`, what a plan's parity check ignores) is what the user writes: not a repr.
+    "Python dict or list": re.compile(r"(?<!root)[\[{]\s*'[^'\n]*'\s*[:,\]}]"),
     "placeholder": re.compile(
         r"\{[A-Z]\}|(?:\$[A-Za-z]+|\bmethod\.(?:request|response)|\bintegration\.(?:request|response))(?:\.[\w-]+)*\.[A-Z](?![\w-])"
     ),

@@ -17,9 +17,13 @@ from typer.core import TyperCommand, TyperGroup
 from apigw_migrate import __version__
 from apigw_migrate.cli import check as check_cmd
 from apigw_migrate.cli import convert as convert_cmd
+from apigw_migrate.cli import demo as demo_cmd
 from apigw_migrate.cli import diff as diff_cmd
 from apigw_migrate.cli import export as export_cmd
+from apigw_migrate.cli import plan as plan_cmd
+from apigw_migrate.cli import report as report_cmd
 from apigw_migrate.cli import rules as rules_cmd
+from apigw_migrate.cli import run as run_cmd
 from apigw_migrate.errors import ExitCode, UserError
 
 def _plain_help(param: Any) -> Any:
@@ -71,7 +75,8 @@ app = typer.Typer(
         "Pipeline: export (AWS → bundle) → check (gaps, with the HTTP-API alternative) → convert (HTTP API "
         "OpenAPI/CloudFormation) → plan → run.\n\n"
         "Exit codes: 0 success · 1 findings at or above --fail-on, blocked routes or failed validation · "
-        "2 usage or input error · 3 AWS error (credentials, access, not found, throttling) · 70 internal error "
+        "2 usage or input error · 3 AWS error (credentials, access, not found, throttling) · 4 a rollback that could "
+        "not be verified (run) · 70 internal error "
         "(a bug: run again with --debug and report it) · 130 interrupted."
     ),
     no_args_is_help=True,
@@ -101,7 +106,12 @@ export_cmd.register(app)
 check_cmd.register(app)
 convert_cmd.register(app)
 diff_cmd.register(app)
+plan_cmd.register(app)
 rules_cmd.register(app)
+run_cmd.register(app)
+report_cmd.register(app)
+demo_cmd.register(app)
+# After every registration: each command's help spells its parameters as a user reads them.
 for _command in app.registered_commands:
     if _command.cls in (None, TyperCommand):
         _command.cls = _PlainHelpCommand
