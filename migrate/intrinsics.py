@@ -491,11 +491,21 @@ def undecided_paths(src: "Source") -> list[tuple[str, list[str]]]:
     from apigw_migrate.openapi import ANY_METHOD, HTTP_METHODS
 
     paths = src.api.get("paths") if isinstance(src.api.get("paths"), dict) else {}
-    found = []
-    for ptr, value in unresolved(paths, "/paths"):
-        tokens = jp.split(ptr)
-        if len(tokens) > 3 or (len(tokens) == 3 and tokens[2].lower() not in HTTP_METHODS and tokens[2] != ANY_METHOD):
+    # Only the paths object, its path items and their operations can stand for routes: looking no deeper
+    # keeps this off the cost of a large export's check.
+    places: list[tuple[str, dict]] = []
+    if is_intrinsic(paths):
+        places.append(("/paths", paths))
+    for path, item in () if places else paths.items():
+        ptr = jp.join("/paths", path)
+        if is_intrinsic(item):
+            places.append((ptr, item))
             continue
+        for method, op in item.items() if isinstance(item, dict) else ():
+            if isinstance(method, str) and (method.lower() in HTTP_METHODS or method == ANY_METHOD) and is_intrinsic(op):
+                places.append((jp.join(ptr, method), op))
+    found = []
+    for ptr, value in places:
         args = value.get("Fn::If")
         condition = args[0] if isinstance(args, list) and args and isinstance(args[0], str) else None
         found.append((ptr, condition_parameters(src.document, condition) if condition else names_needed(value)[0]))
