@@ -308,8 +308,9 @@ class Demo:
         self.say(f"== {title}")
         self.say(textwrap.fill(explanation, width=100, break_on_hyphens=False, break_long_words=False))
 
-    def command(self, *args: str, expect: tuple[int, ...] = (0,)) -> int:
-        """Run one apigw-migrate command as a user would type it, and show its output as it printed it."""
+    def command(self, *args: str, expect: tuple[int, ...] = (0,), tail: int | None = None) -> int:
+        """Run one apigw-migrate command as a user would type it, and show its output as it printed it
+        (only its last `tail` lines when the rest repeats what an earlier command showed)."""
         from apigw_migrate.cli import main
 
         self.say("$ apigw-migrate " + " ".join(shlex.quote(a) for a in args))
@@ -321,6 +322,10 @@ class Demo:
             except SystemExit as e:
                 code = e.code if isinstance(e.code, int) else 0
         text = buffer.getvalue().rstrip("\n")
+        lines = text.splitlines()
+        if tail is not None and len(lines) > tail:
+            self.say(f"[{len(lines) - tail} lines of findings, as above]")
+            text = "\n".join(lines[-tail:])
         if text:
             self.say(text)
         self.say(f"(exit code {code})")
@@ -419,7 +424,7 @@ def prepare(demo: Demo, api: dict) -> Apis:
                "left out (--on-blocked skip) and stay on REST.")
     demo.command("convert", demo.path(BUNDLE), "-o", demo.path(HTTP_DEF), "--on-blocked", "skip", expect=(0, 1))
     demo.command("convert", demo.path(BUNDLE), "--format", "cloudformation", "-o", demo.path(TEMPLATE), "--on-blocked", "skip",
-                 expect=(0, 1))
+                 expect=(0, 1), tail=2)
 
     demo.stage("4. the HTTP API", f"On AWS, `aws apigatewayv2 import-api --body file://{HTTP_DEF}` or deploying {TEMPLATE} creates the "
                "HTTP API. The local AWS has no import-api, so the demo makes its authorizers, integrations and routes with "
