@@ -208,3 +208,31 @@ def test_a_step_at_0_percent_is_judged_by_alarms_only():
         verdicts = gates.evaluate(OneClient(cw), path_plan("r1", "h1"), Gates(alarms=["shop-5xx"]), END, http_share=0.0)
         stub.assert_no_pending_responses()
     assert [(v.name, v.verdict) for v in verdicts] == [("requests", "pass"), ("alarm shop-5xx", "pass")]
+
+
+def test_a_path_step_is_judged_on_every_group_api_that_serves_it(boto_client):
+    # A base path mapping strips its key, so each moved group is served by an HTTP API of its own; the
+    # group's failing API must fail the gate even while the plan's main HTTP API is healthy.
+    plan = path_plan("r1", "h-main")
+    plan.settings = {"groups": {"orders": {"mapping": "orders", "api_id": "h-orders"}}}
+    cw = boto_client("cloudwatch")
+    put_metrics(cw, "shop", "h-main", http_5xx=0, count=500)
+    put_metrics(cw, "shop", "h-orders", http_5xx=100, count=500, http_p99=900)
+    end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=60)
+
+    main_only = gates.read_metrics(OneClient(cw), plan, 600, end)
+    both = gates.read_metrics(OneClient(cw), plan, 600, end, groups=["orders"])
+
+    assert main_only["http"]["count"] == 500 and main_only["http"]["e5xx"] == 0
+    assert both["http"]["count"] == 1000 and both["http"]["e5xx"] == 100
+    assert both["http"]["p99"] >= 900  # the worst API's p99, not an average of percentiles
+    verdicts = by_name(gates.judge(Gates(min_requests=10, max_5xx_rate=0.01), both))
+    assert verdicts["5xx_rate"].verdict == "fail"
+
+
+def test_several_apis_combine_counts_weighted_latency_and_worst_p99():
+    combined = gates.combine([
+        {"count": 900.0, "e5xx": 9.0, "e4xx": None, "avg": 10.0, "p99": 50.0},
+        {"count": 100.0, "e5xx": 1.0, "e4xx": 4.0, "avg": 110.0, "p99": 400.0},
+    ])
+    assert combined == {"count": 1000.0, "e5xx": 10.0, "e4xx": 4.0, "p99": 400.0, "avg": pytest.approx(20.0)}

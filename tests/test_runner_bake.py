@@ -29,7 +29,7 @@ def runner_with(monkeypatch, tmp_path, outcomes: list[str], **options):
     verdicts = iter(outcomes)
     seen = []
 
-    def scripted(clients, plan, gate_config, end, http_share=100.0):
+    def scripted(clients, plan, gate_config, end, http_share=100.0, groups=()):
         seen.append(end)
         outcome = next(verdicts)
         return [gates.Verdict("requests", 1.0, 1.0, outcome)]

@@ -44,21 +44,31 @@ class Verdict:
         return {k: v for k, v in asdict(self).items() if v not in ("", None) or k in ("value", "threshold", "verdict")}
 
 
-def dimensions(plan: Plan, side: str) -> list[dict[str, str]]:
+def http_api_ids(plan: Plan, groups: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Every HTTP API serving moved traffic: the plan's, plus, in a path plan, the API each moved group is
+    mapped to. A base path mapping strips its key, so a group is served by an API of its own, re-rooted;
+    its errors count as much as the main API's."""
+    settings = plan.settings.get("groups") or {}
+    ids = [plan.http.api_id] + [str(settings[g]["api_id"]) for g in groups if isinstance(settings.get(g), dict) and settings[g].get("api_id")]
+    return list(dict.fromkeys(ids))
+
+
+def dimensions(plan: Plan, side: str, api_id: str | None = None) -> list[dict[str, str]]:
     """The CloudWatch dimensions of one API's stage: REST by name, HTTP by id."""
     if side == "rest":
         return [{"Name": "ApiName", "Value": plan.rest.api_name}, {"Name": "Stage", "Value": plan.rest.stage}]
-    return [{"Name": "ApiId", "Value": plan.http.api_id}, {"Name": "Stage", "Value": plan.http.stage}]
+    return [{"Name": "ApiId", "Value": api_id or plan.http.api_id}, {"Name": "Stage", "Value": plan.http.stage}]
 
 
-def metric_queries(plan: Plan, side: str, window: int) -> list[dict[str, Any]]:
+def metric_queries(plan: Plan, side: str, window: int, api_id: str | None = None, prefix: str | None = None) -> list[dict[str, Any]]:
     """get_metric_data queries for one API: sums of errors and requests, average and p99 latency."""
     names = METRICS[side]
-    dims = dimensions(plan, side)
+    dims = dimensions(plan, side, api_id)
+    prefix = prefix or side
 
     def query(qid: str, metric: str, stat: str) -> dict[str, Any]:
         return {
-            "Id": f"{side}_{qid}",
+            "Id": f"{prefix}_{qid}",
             "MetricStat": {"Metric": {"Namespace": NAMESPACE, "MetricName": metric, "Dimensions": dims}, "Period": window, "Stat": stat},
             "ReturnData": True,
         }
@@ -72,20 +82,29 @@ def metric_queries(plan: Plan, side: str, window: int) -> list[dict[str, Any]]:
     ]
 
 
-def read_metrics(clients: Any, plan: Plan, window: int, end: dt.datetime) -> dict[str, dict[str, float | None]]:
-    """{rest: {count, e5xx, e4xx, avg, p99}, http: {...}} over [end - window, end]; None where no data."""
+def read_metrics(
+    clients: Any, plan: Plan, window: int, end: dt.datetime, groups: list[str] | tuple[str, ...] = ()
+) -> dict[str, dict[str, float | None]]:
+    """{rest: {count, e5xx, e4xx, avg, p99}, http: {...}} over [end - window, end]; None where no data.
+
+    The HTTP side adds up every API serving moved traffic (`http_api_ids`): counts and errors summed,
+    average latency weighted by requests, p99 the worst of them (percentiles do not add up).
+    """
     start = end - dt.timedelta(seconds=window)
     out: dict[str, dict[str, float | None]] = {}
     for side, ref in (("rest", plan.rest), ("http", plan.http)):
         client = clients.client("cloudwatch", ref.region)
+        apis = [None] if side == "rest" else http_api_ids(plan, groups)
+        queries = [q for i, api in enumerate(apis) for q in metric_queries(plan, side, window, api, side if i == 0 else f"{side}{i}")]
         reply = aws.call(
             client, "get_metric_data", f"CloudWatch metrics of the {side.upper()} API",
-            MetricDataQueries=metric_queries(plan, side, window), StartTime=start, EndTime=end,
+            MetricDataQueries=queries, StartTime=start, EndTime=end,
         )
-        values: dict[str, float | None] = {}
+        per_api: dict[str, dict[str, float | None]] = {}
         for result in reply.get("MetricDataResults", []):
-            key = result["Id"].split("_", 1)[1]
+            api, key = result["Id"].split("_", 1)
             points = [float(v) for v in result.get("Values") or [] if v is not None]
+            values = per_api.setdefault(api, {})
             if not points:
                 values[key] = None
             elif key in ("count", "e5xx", "e4xx"):
@@ -93,7 +112,26 @@ def read_metrics(clients: Any, plan: Plan, window: int, end: dt.datetime) -> dic
             else:
                 # one period covers the window; more than one point only when CloudWatch splits it
                 values[key] = max(points) if key == "p99" else sum(points) / len(points)
-        out[side] = values
+        out[side] = combine(list(per_api.values()))
+    return out
+
+
+def combine(apis: list[dict[str, float | None]]) -> dict[str, float | None]:
+    """One side's numbers from several APIs' (one API: its own numbers unchanged)."""
+    if len(apis) == 1:
+        return apis[0]
+    out: dict[str, float | None] = {}
+    for key in ("count", "e5xx", "e4xx"):
+        found = [a[key] for a in apis if a.get(key) is not None]
+        if found:
+            out[key] = sum(found)  # type: ignore[arg-type]
+    worst = [a["p99"] for a in apis if a.get("p99") is not None]
+    if worst:
+        out["p99"] = max(worst)  # type: ignore[type-var]
+    weighted = [(a["avg"], a.get("count") or 0.0) for a in apis if a.get("avg") is not None]
+    total = sum(n for _, n in weighted)
+    if weighted:
+        out["avg"] = sum(v * n for v, n in weighted) / total if total else sum(v for v, _ in weighted) / len(weighted)  # type: ignore[operator]
     return out
 
 
@@ -143,7 +181,9 @@ def alarm_verdicts(clients: Any, plan: Plan, gates: Gates) -> list[Verdict]:
     return out
 
 
-def evaluate(clients: Any, plan: Plan, gates: Gates, end: dt.datetime, http_share: float = 100.0) -> list[Verdict]:
+def evaluate(
+    clients: Any, plan: Plan, gates: Gates, end: dt.datetime, http_share: float = 100.0, groups: list[str] | tuple[str, ...] = ()
+) -> list[Verdict]:
     """Every metric and alarm gate over the window ending at `end`.
 
     A step that sends no traffic to HTTP (0 %, e.g. CloudFront put in front of REST) leaves the HTTP
@@ -152,7 +192,7 @@ def evaluate(clients: Any, plan: Plan, gates: Gates, end: dt.datetime, http_shar
     if http_share <= 0:
         idle = Verdict("requests", None, gates.min_requests, "pass", detail="0 % of traffic is on HTTP: its metrics have nothing to judge")
         return [idle] + alarm_verdicts(clients, plan, gates)
-    return judge(gates, read_metrics(clients, plan, gates.window, end)) + alarm_verdicts(clients, plan, gates)
+    return judge(gates, read_metrics(clients, plan, gates.window, end, groups)) + alarm_verdicts(clients, plan, gates)
 
 
 def overall(verdicts: list[Verdict]) -> str:

@@ -201,7 +201,7 @@ class Runner:
         end, limit = start + step.bake, start + step.bake * (1 + self.options.max_extension)
         first = True
         while True:
-            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now(), http_share=step.share)
+            verdicts = gates_mod.evaluate(self.clients, self.plan, gates, self.clock.now(), http_share=step.share, groups=step.groups)
             if first and gates.parity is not None:
                 verdicts.append(self.parity(index, step, gates))
             first = False
