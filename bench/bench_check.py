@@ -21,11 +21,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from apigw_migrate.checks import ALL_RULES, run_checks  # noqa: E402
 from apigw_migrate.load import load  # noqa: E402
@@ -33,14 +33,6 @@ from apigw_migrate.load import load  # noqa: E402
 SIZES = (375, 750, 1500, 3000)
 TARGET_RATIO = 10.0
 
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def check_in_process(path: Path) -> int:

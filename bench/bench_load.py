@@ -13,26 +13,16 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate, write  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from apigw_migrate.load import load  # noqa: E402
 
 TARGET_S = 3.0
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> int:

@@ -12,28 +12,18 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate, write  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from apigw_migrate.pricing import default_prices  # noqa: E402
 from apigw_migrate.report import build, collect, render_markdown  # noqa: E402
 from apigw_migrate.report_html import render_html  # noqa: E402
 
 TARGET = 0.5
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def main() -> int:

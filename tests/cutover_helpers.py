@@ -25,7 +25,8 @@ class Setup:
     plan: Plan
 
 
-def make_apis(boto_client) -> tuple[str, str]:
+def make_rest_and_http(boto_client) -> tuple[str, str]:
+    """A REST API deployed to stage prod and an HTTP API with its $default stage: (rest id, http id)."""
     v1, v2 = boto_client("apigateway"), boto_client("apigatewayv2")
     rest = v1.create_rest_api(name="shop")["id"]
     root = v1.get_resources(restApiId=rest)["items"][0]["id"]
@@ -34,6 +35,13 @@ def make_apis(boto_client) -> tuple[str, str]:
     v1.create_deployment(restApiId=rest, stageName="prod")
     http = v2.create_api(Name="shop-http", ProtocolType="HTTP")["ApiId"]
     v2.create_stage(ApiId=http, StageName="$default")
+    return rest, http
+
+
+def make_apis(boto_client) -> tuple[str, str]:
+    """make_rest_and_http, plus the Regional domain (made through v2) with the REST stage on its root."""
+    rest, http = make_rest_and_http(boto_client)
+    v2 = boto_client("apigatewayv2")
     v2.create_domain_name(DomainName=DOMAIN, DomainNameConfigurations=[{"CertificateArn": f"arn:aws:acm:{REGION}:123456789012:certificate/abc", "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}])
     v2.create_api_mapping(DomainName=DOMAIN, ApiId=rest, Stage="prod", ApiMappingKey="")
     return rest, http

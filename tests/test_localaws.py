@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from cutover_helpers import make_rest_and_http
 
 from apigw_migrate.localaws import LocalAws, percentile
 
@@ -22,14 +23,8 @@ def code_of(excinfo: pytest.ExceptionInfo) -> str:
 @pytest.fixture
 def apis(boto_client):
     """A REST API with a prod stage, an HTTP API with $default, and one Regional domain made through v1."""
+    rest, http = make_rest_and_http(boto_client)
     v1, v2 = boto_client("apigateway"), boto_client("apigatewayv2")
-    rest = v1.create_rest_api(name="shop")["id"]
-    root = v1.get_resources(restApiId=rest)["items"][0]["id"]
-    v1.put_method(restApiId=rest, resourceId=root, httpMethod="GET", authorizationType="NONE")
-    v1.put_integration(restApiId=rest, resourceId=root, httpMethod="GET", type="MOCK")
-    v1.create_deployment(restApiId=rest, stageName="prod")
-    http = v2.create_api(Name="shop-http", ProtocolType="HTTP")["ApiId"]
-    v2.create_stage(ApiId=http, StageName="$default")
     v1.create_domain_name(
         domainName=DOMAIN,
         regionalCertificateArn="arn:aws:acm:us-east-1:123456789012:certificate/abc",
